@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createDispatcher, describeZodError, type Dispatcher } from '../../shared/api/dispatcher';
+import type { MethodName, MethodOutput } from '../../shared/api/index';
+import { AppError, isAppError } from '../../shared/errors';
+import { datanetExportSchema, policySchema } from '../../shared/policy';
+import { defaultDataDir } from '../services/paths';
+import { createServices, type Services } from '../services/wiring';
+import { parseArgs } from './args';
+
+const USAGE = `usage: datanet-desk [--data-dir DIR] COMMAND
+  datanet create --name NAME [--domain D] [--description TEXT] [--policy FILE.json]
+  datanet list
+  import --datanet ID PATH...`;
+
+const VALUED = ['data-dir', 'name', 'domain', 'description', 'policy', 'datanet'];
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+async function call<M extends MethodName>(dispatch: Dispatcher, method: M, input: unknown): Promise<MethodOutput<M>> {
+  const reply = await dispatch(method, input);
+  if (!reply.ok) throw AppError.fromData(reply.error);
+  return reply.result as MethodOutput<M>;
+}
+
+function publicDatanet(d: { id: string; name: string; policy: unknown }): { id: string; name: string; policy: unknown } {
+  return { id: d.id, name: d.name, policy: d.policy };
+}
+
+async function readPolicy(file: string): Promise<unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(resolve(file), 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not JSON';
+    throw new AppError('invalid_policy', `--policy ${file}: ${reason}.`);
+  }
+  // Accept a bare policy or a whole exported Datanet document.
+  const doc = datanetExportSchema.safeParse(raw);
+  if (doc.success) return doc.data.policy;
+  const policy = policySchema.safeParse(raw);
+  if (!policy.success) throw new AppError('invalid_policy', `--policy ${file}: ${describeZodError(policy.error)}.`);
+  return policy.data;
+}
+
+async function run(argv: string[], services: () => Promise<Services>): Promise<void> {
+  const { options, positional } = parseArgs(argv, VALUED);
+  const [command, sub, ...rest] = positional;
+  if (!command || options.has('help')) {
+    console.error(USAGE);
+    if (!command) throw new AppError('invalid_input', 'No command given.');
+    return;
+  }
+  const s = await services();
+  const dispatch = createDispatcher(s.handlers, (error) => console.error(error));
+  if (command === 'datanet' && sub === 'create') {
+    const name = options.get('name');
+    if (!name) throw new AppError('invalid_input', '--name is required.');
+    const policy = options.has('policy') ? await readPolicy(options.get('policy') as string) : undefined;
+    const created = await call(dispatch, 'datanets.create', {
+      name,
+      domain: options.get('domain') ?? '',
+      description: options.get('description') ?? '',
+      ...(policy === undefined ? {} : { policy }),
+    });
+    print(publicDatanet(created));
+  } else if (command === 'datanet' && sub === 'list') {
+    print((await call(dispatch, 'datanets.list', {})).map(publicDatanet));
+  } else if (command === 'import') {
+    const datanetId = options.get('datanet');
+    const paths = [sub, ...rest].filter((p): p is string => p !== undefined);
+    if (!datanetId) throw new AppError('invalid_input', '--datanet ID is required.');
+    if (paths.length === 0) throw new AppError('invalid_input', 'Name at least one file or folder to import.');
+    const importId = randomUUID();
+    const stop = s.events.subscribe((event, payload) => {
+      if (event !== 'library.importProgress') return;
+      const progress = payload as { importId: string; result: unknown };
+      if (progress.importId === importId) print(progress.result);
+    });
+    const onSignal = (): void => void s.library.cancelImport(importId);
+    process.once('SIGINT', onSignal);
+    try {
+      await call(dispatch, 'library.importPaths', { datanetId, paths, importId });
+    } finally {
+      stop();
+      process.off('SIGINT', onSignal);
+    }
+  } else {
+    throw new AppError('invalid_input', `Unknown command "${[command, sub].filter(Boolean).join(' ')}".\n${USAGE}`);
+  }
+}
+
+/** Entry of the `datanet-desk` bin: JSON on stdout, `{"error":{code,message}}` and exit 1 on failure. */
+export async function cliMain(argv: string[]): Promise<number> {
+  let services: Services | undefined;
+  try {
+    const { options } = parseArgs(argv, VALUED);
+    const dataDir = resolve(options.get('data-dir') ?? defaultDataDir());
+    await run(argv, async () => {
+      services = await createServices({ dataDir, host: 'node', version: __APP_VERSION__ });
+      return services;
+    });
+    return 0;
+  } catch (error) {
+    if (isAppError(error)) {
+      print({ error: { code: error.code, message: error.message } });
+    } else {
+      console.error(error);
+      print({ error: { code: 'internal', message: 'Something went wrong inside the app; see stderr.' } });
+    }
+    return 1;
+  } finally {
+    await services?.close();
+  }
+}
+
+cliMain(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

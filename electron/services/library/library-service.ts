@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { lstat, readFile, readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { ImportResult, ItemDetail, ItemSummary } from '../../../shared/api/library';
+import { AppError } from '../../../shared/errors';
+import { MEDIA_TYPES, fileTypeSchema, type FileType } from '../../../shared/file-types';
+import { checkImportFile } from '../../../shared/import-rules';
+import type { Policy } from '../../../shared/policy';
+import type { Database } from '../db/database';
+import type { DatanetService } from '../datanets/datanet-service';
+import type { EventBus } from '../events';
+import type { BlobStore} from '../storage/blob-store';
+import { sha256Hex } from '../storage/blob-store';
+import { extractContent, type ExtractedContent } from './extract';
+
+const DEFAULT_PREVIEW_CHARS = 20_000;
+
+type ItemRow = {
+  id: string;
+  datanet_id: string;
+  sha256: string;
+  name: string;
+  relative_path: string;
+  type: string;
+  media_type: string;
+  kind: 'text' | 'table';
+  size: string | number;
+  status: 'imported';
+  created_at: Date;
+};
+
+type ItemDetailRow = ItemRow & {
+  text_preview: string | null;
+  text_length: number | null;
+  pages: number | null;
+  table_columns: string[] | null;
+  table_preview: string[][] | null;
+  row_count: number | null;
+};
+
+const SUMMARY_COLUMNS = 'id, datanet_id, sha256, name, relative_path, type, media_type, kind, size, status, created_at';
+
+function toSummary(row: ItemRow): ItemSummary {
+  return {
+    id: row.id,
+    datanetId: row.datanet_id,
+    name: row.name,
+    relativePath: row.relative_path,
+    type: fileTypeSchema.parse(row.type),
+    kind: row.kind,
+    size: Number(row.size),
+    sha256: row.sha256,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function rejected(path: string, error: AppError): ImportResult {
+  return { path, status: 'rejected', code: error.code, message: error.message };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+export type ImportProgress = { done: number; total: number; result: ImportResult };
+
+/** Imports files into a Datanet's library and serves the items back. */
+export class LibraryService {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly blobs: BlobStore,
+    private readonly datanets: DatanetService,
+    private readonly events: EventBus,
+  ) {}
+
+  /**
+   * Imports one file given as bytes. Every refusal is a `rejected` result with a specific code;
+   * nothing is stored for a rejected file, and the same bytes twice are a `duplicate`.
+   */
+  async importBytes(input: { datanetId: string; name: string; relativePath?: string; bytes: Uint8Array }): Promise<ImportResult> {
+    const path = input.relativePath ?? input.name;
+    const datanet = await this.datanets.get(input.datanetId);
+    try {
+      const type = checkImportFile(input.name, input.bytes.length, datanet.policy);
+      const sha256 = sha256Hex(input.bytes);
+      const existing = await this.findBySha(input.datanetId, sha256);
+      if (existing) return { path, status: 'duplicate', itemId: existing, message: 'Already in this Datanet.' };
+      const content = await extractContent(input.bytes, type);
+      const itemId = await this.store(input.datanetId, input.name, path, type, sha256, input.bytes, content);
+      if (itemId.duplicate) return { path, status: 'duplicate', itemId: itemId.id, message: 'Already in this Datanet.' };
+      this.events.emit('items.changed', { datanetId: input.datanetId });
+      return { path, status: 'imported', itemId: itemId.id };
+    } catch (error) {
+      if (error instanceof AppError) return rejected(path, error);
+      throw error;
+    }
+  }
+
+  private async findBySha(datanetId: string, sha256: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ id: string }>('select id from items where datanet_id = $1 and sha256 = $2', [
+      datanetId,
+      sha256,
+    ]);
+    return rows[0]?.id;
+  }
+
+  private async store(
+    datanetId: string,
+    name: string,
+    relativePath: string,
+    type: FileType,
+    sha256: string,
+    bytes: Uint8Array,
+    content: ExtractedContent,
+  ): Promise<{ id: string; duplicate: boolean }> {
+    const wroteBlob = await this.blobs.put(sha256, bytes);
+    const id = randomUUID();
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query('insert into blobs (sha256, size) values ($1, $2) on conflict (sha256) do nothing', [sha256, bytes.length]);
+        await tx.query(
+          `insert into items (id, datanet_id, sha256, name, relative_path, type, media_type, kind, size,
+             text_content, pages, table_columns, table_preview, row_count)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+          [
+            id,
+            datanetId,
+            sha256,
+            name.normalize('NFC'),
+            relativePath.normalize('NFC'),
+            type,
+            MEDIA_TYPES[type],
+            content.kind,
+            bytes.length,
+            // Postgres text cannot hold NUL; extraction refuses it in plain text, this guards PDF/DOCX.
+            content.kind === 'text' ? content.text.replaceAll('\u0000', '') : null,
+            content.kind === 'text' ? (content.meta.pages ?? null) : null,
+            content.kind === 'table' ? JSON.stringify(content.columns) : null,
+            content.kind === 'table' ? JSON.stringify(content.previewRows) : null,
+            content.kind === 'table' ? content.rowCount : null,
+          ],
+        );
+      });
+    } catch (error) {
+      if (wroteBlob) await this.removeBlobIfUnreferenced(sha256);
+      if (isUniqueViolation(error)) {
+        const existing = await this.findBySha(datanetId, sha256);
+        if (existing) return { id: existing, duplicate: true };
+      }
+      throw error;
+    }
+    return { id, duplicate: false };
+  }
+
+  private async removeBlobIfUnreferenced(sha256: string): Promise<void> {
+    const { rows } = await this.db.query<{ n: number }>('select count(*)::int as n from items where sha256 = $1', [sha256]);
+    if ((rows[0]?.n ?? 0) > 0) return;
+    await this.db.query('delete from blobs where sha256 = $1', [sha256]);
+    await this.blobs.remove(sha256);
+  }
+
+  /**
+   * Imports files and folders (recursively; hidden entries inside folders are skipped) from this
+   * machine, reporting each file as it finishes. Cancelling stops after the file in progress.
+   */
+  async importPaths(
+    input: { datanetId: string; paths: string[]; importId: string },
+    onProgress?: (progress: ImportProgress) => void,
+  ): Promise<{ results: ImportResult[]; cancelled: boolean }> {
+    const datanet = await this.datanets.get(input.datanetId);
+    if (this.running.has(input.importId)) throw new AppError('conflict', 'An import with this id is already running.');
+    const controller = new AbortController();
+    this.running.set(input.importId, controller);
+    try {
+      const files: string[] = [];
+      const results: ImportResult[] = [];
+      for (const p of input.paths) await this.collect(resolve(p), files, results);
+      const total = files.length + results.length;
+      let done = 0;
+      const report = (result: ImportResult): void => {
+        done++;
+        const progress = { done, total, result };
+        onProgress?.(progress);
+        this.events.emit('library.importProgress', { importId: input.importId, ...progress });
+      };
+      for (const r of results) report(r);
+      for (const file of files) {
+        if (controller.signal.aborted) return { results, cancelled: true };
+        const result = await this.importPath(datanet.id, datanet.policy, file);
+        results.push(result);
+        report(result);
+      }
+      return { results, cancelled: false };
+    } finally {
+      this.running.delete(input.importId);
+    }
+  }
+
+  private async importPath(datanetId: string, policy: Policy, file: string): Promise<ImportResult> {
+    try {
+      const info = await lstat(file);
+      // Refuse by name, type and size before reading the file into memory.
+      checkImportFile(basename(file), info.size, policy);
+      const bytes = new Uint8Array(await readFile(file));
+      return await this.importBytes({ datanetId, name: basename(file), relativePath: file, bytes });
+    } catch (error) {
+      if (error instanceof AppError) return rejected(file, error);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return rejected(file, new AppError('not_found', 'The file no longer exists.'));
+      if (code === 'EACCES' || code === 'EPERM') return rejected(file, new AppError('unavailable', 'The file cannot be read (permission denied).'));
+      throw error;
+    }
+  }
+
+  private async collect(path: string, files: string[], problems: ImportResult[]): Promise<void> {
+    let info;
+    try {
+      info = await lstat(path);
+    } catch {
+      problems.push(rejected(path, new AppError('not_found', 'No file or folder at this path.')));
+      return;
+    }
+    if (info.isDirectory()) {
+      const entries = await readdir(path, { withFileTypes: true });
+      entries.sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue;
+        // Symbolic links are not followed: a link could lead out of the chosen folder or loop.
+        if (entry.isSymbolicLink()) continue;
+        await this.collect(join(path, entry.name), files, problems);
+      }
+    } else if (info.isFile()) {
+      files.push(path);
+    } else {
+      problems.push(rejected(path, new AppError('unsupported_type', 'Not a regular file.')));
+    }
+  }
+
+  /** Cancels a running path import; false when none runs under that id. */
+  cancelImport(importId: string): { cancelled: boolean } {
+    const controller = this.running.get(importId);
+    controller?.abort();
+    return { cancelled: controller !== undefined };
+  }
+
+  /** Items, newest first, filtered by Datanet, status, kind, type and a name search. */
+  async list(filter: { datanetId?: string; status?: string; kind?: string; type?: string; query?: string }): Promise<ItemSummary[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.datanetId) add('datanet_id = ?', filter.datanetId);
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.kind) add('kind = ?', filter.kind);
+    if (filter.type) add('type = ?', filter.type);
+    if (filter.query?.trim()) add("name ilike '%' || ? || '%'", filter.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`));
+    const sql = `select ${SUMMARY_COLUMNS} from items ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, name`;
+    const { rows } = await this.db.query<ItemRow>(sql, params);
+    return rows.map(toSummary);
+  }
+
+  /** One item with up to `previewChars` of its text, or the first rows of its table. */
+  async get(id: string, previewChars = DEFAULT_PREVIEW_CHARS): Promise<ItemDetail> {
+    const { rows } = await this.db.query<ItemDetailRow>(
+      `select ${SUMMARY_COLUMNS}, left(text_content, $2) as text_preview, length(text_content) as text_length,
+         pages, table_columns, table_preview, row_count from items where id = $1`,
+      [id, previewChars],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError('not_found', 'That item does not exist (it may have been deleted).', { id });
+    return {
+      ...toSummary(row),
+      mediaType: row.media_type,
+      textPreview: row.text_preview,
+      textLength: row.text_length,
+      pages: row.pages,
+      table:
+        row.kind === 'table'
+          ? { columns: row.table_columns ?? [], rows: row.table_preview ?? [], rowCount: row.row_count ?? 0 }
+          : null,
+    };
+  }
+
+  /** Deletes an item, and its original when no other item shares those bytes. */
+  async remove(id: string): Promise<{ id: string }> {
+    const item = await this.get(id, 1);
+    await this.db.query('delete from items where id = $1', [id]);
+    await this.removeBlobIfUnreferenced(item.sha256);
+    this.events.emit('items.changed', { datanetId: item.datanetId });
+    return { id };
+  }
+}

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { Handlers } from '../../shared/api/dispatcher';
+import { AppError } from '../../shared/errors';
+import { openDatabase, type Database } from './db/database';
+import { DatanetService } from './datanets/datanet-service';
+import { EventBus } from './events';
+import { LibraryService } from './library/library-service';
+import { acquireDataLock } from './storage/data-lock';
+import { BlobStore } from './storage/blob-store';
+
+export type HostKind = 'electron' | 'node';
+
+export type ServiceOptions = {
+  /** The data folder; PGlite lives in `db/`, originals in `blobs/`. */
+  dataDir: string;
+  host: HostKind;
+  version: string;
+  /** Tests only: keep PGlite in memory while originals still go to `dataDir`. */
+  isInMemoryDatabase?: boolean;
+};
+
+export type Services = {
+  handlers: Handlers;
+  events: EventBus;
+  db: Database;
+  datanets: DatanetService;
+  library: LibraryService;
+  close(): Promise<void>;
+};
+
+function decodeBase64(data: string): Uint8Array {
+  // Buffer.from silently skips invalid characters; refuse them so a mangled upload is not stored.
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1) {
+    throw new AppError('invalid_input', 'dataBase64: not valid base64.');
+  }
+  return new Uint8Array(Buffer.from(data, 'base64'));
+}
+
+/**
+ * Builds every service with its real dependencies. Electron main, the Node host and the CLI all
+ * call this one function, so the app behaves the same whichever host serves it.
+ */
+export async function createServices(options: ServiceOptions): Promise<Services> {
+  const releaseLock = acquireDataLock(options.dataDir);
+  let db: Database;
+  try {
+    db = await openDatabase(options.isInMemoryDatabase ? undefined : join(options.dataDir, 'db'));
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  const events = new EventBus();
+  const blobs = new BlobStore(join(options.dataDir, 'blobs'));
+  const datanets = new DatanetService(db);
+  const library = new LibraryService(db, blobs, datanets, events);
+
+  const handlers: Handlers = {
+    'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),
+    'datanets.list': () => datanets.list(),
+    'datanets.get': ({ id }) => datanets.get(id),
+    'datanets.create': (input) => datanets.create(input),
+    'datanets.update': (input) => datanets.update(input),
+    'datanets.remove': ({ id }) => datanets.remove(id),
+    'datanets.policyHistory': ({ id }) => datanets.policyHistory(id),
+    'datanets.export': ({ id }) => datanets.exportJson(id),
+    'datanets.import': ({ json, name }) => datanets.importJson(json, name),
+    'items.list': (filter) => library.list(filter),
+    'items.get': ({ id, previewChars }) => library.get(id, previewChars),
+    'items.remove': ({ id }) => library.remove(id),
+    'library.importFile': async ({ datanetId, name, relativePath, dataBase64 }) =>
+      library.importBytes({ datanetId, name, relativePath, bytes: decodeBase64(dataBase64) }),
+    'library.importPaths': (input) => library.importPaths(input),
+    'library.cancelImport': async ({ importId }) => library.cancelImport(importId),
+  };
+
+  let isClosed = false;
+  return {
+    handlers,
+    events,
+    db,
+    datanets,
+    library,
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      try {
+        await db.close();
+      } finally {
+        releaseLock();
+      }
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Datanet } from '../../shared/api/datanets';
+import type { AppError } from '../../shared/errors';
+import { useApi, useEvent } from './api/ApiContext';
+import { useConnectionState } from './api/connection-store';
+import { EmptyState } from './components/EmptyState';
+import { ErrorNote, toAppError } from './components/ErrorNote';
+import { CreateDatanetDialog } from './features/datanets/CreateDatanetDialog';
+import { DatanetView } from './features/datanets/DatanetView';
+import { ImportDatanetButton } from './features/datanets/ImportDatanetButton';
+
+const SELECTED_KEY = 'datanet-desk.selected-datanet';
+
+export function App() {
+  const api = useApi();
+  const connection = useConnectionState();
+  const [datanets, setDatanets] = useState<Datanet[] | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(() => localStorage.getItem(SELECTED_KEY));
+  const [isCreating, setIsCreating] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setDatanets(await api.call('datanets.list', {}));
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEvent('items.changed', refresh);
+
+  const select = useCallback((id: string | null) => {
+    setSelectedId(id);
+    if (id) localStorage.setItem(SELECTED_KEY, id);
+    else localStorage.removeItem(SELECTED_KEY);
+  }, []);
+
+  const selected = datanets?.find((d) => d.id === selectedId) ?? datanets?.[0] ?? null;
+
+  return (
+    <div className="app">
+      <aside className="sidebar" aria-label="Datanets">
+        <header className="brand">Datanet Desk</header>
+        <nav>
+          {datanets?.map((d) => (
+            <button
+              key={d.id}
+              type="button"
+              className={`datanet-link${d.id === selected?.id ? ' active' : ''}`}
+              aria-current={d.id === selected?.id ? 'page' : undefined}
+              onClick={() => select(d.id)}
+            >
+              <span className="name">{d.name}</span>
+              <span className="count" aria-label={`${d.itemCount} items`}>
+                {d.itemCount}
+              </span>
+            </button>
+          ))}
+        </nav>
+        <div className="sidebar-actions">
+          <button type="button" className="primary" onClick={() => setIsCreating(true)}>
+            New Datanet
+          </button>
+          <ImportDatanetButton
+            onImported={(d) => {
+              void refresh();
+              select(d.id);
+            }}
+            onError={setError}
+          />
+        </div>
+      </aside>
+      <main className="content">
+        {connection === 'closed' && (
+          <div className="banner" role="status">
+            Not connected to the Datanet Desk host; reconnecting… (is <code>npm run web</code> still running?)
+          </div>
+        )}
+        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        {datanets === null ? (
+          <p className="muted">Loading…</p>
+        ) : selected ? (
+          <DatanetView
+            key={selected.id}
+            datanet={selected}
+            onChanged={() => void refresh()}
+            onRemoved={() => {
+              select(null);
+              void refresh();
+            }}
+          />
+        ) : (
+          <EmptyState title="No Datanets yet">
+            <p>A Datanet is a data community with its own policy: which files it accepts, how large, how much per day, and whether anonymisation is required.</p>
+            <button type="button" className="primary" onClick={() => setIsCreating(true)}>
+              Create your first Datanet
+            </button>
+          </EmptyState>
+        )}
+      </main>
+      {isCreating && (
+        <CreateDatanetDialog
+          onClose={() => setIsCreating(false)}
+          onCreated={(d) => {
+            setIsCreating(false);
+            void refresh();
+            select(d.id);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+import { useState, type FormEvent } from 'react';
+import type { Datanet } from '../../../../shared/api/datanets';
+import type { AppError } from '../../../../shared/errors';
+import { FILE_TYPES, type FileType } from '../../../../shared/file-types';
+import { MB, type Policy } from '../../../../shared/policy';
+import { useApi } from '../../api/ApiContext';
+import { downloadText } from '../../components/download';
+import { ErrorNote, toAppError } from '../../components/ErrorNote';
+
+function mbOf(bytes: number): string {
+  return String(Math.round((bytes / MB) * 1000) / 1000);
+}
+
+/** Edits a Datanet's fields and policy; each saved policy change is a new version. */
+export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet; onSaved: () => void; onRemoved: () => void }) {
+  const api = useApi();
+  const [name, setName] = useState(datanet.name);
+  const [domain, setDomain] = useState(datanet.domain);
+  const [description, setDescription] = useState(datanet.description);
+  const [types, setTypes] = useState<FileType[]>(datanet.policy.acceptedTypes);
+  const [maxFileMb, setMaxFileMb] = useState(mbOf(datanet.policy.maxFileBytes));
+  const [dailyMb, setDailyMb] = useState(mbOf(datanet.policy.quota.bytesPerDay));
+  const [filesPerSubmission, setFilesPerSubmission] = useState(String(datanet.policy.quota.filesPerSubmission));
+  const [filesPerDay, setFilesPerDay] = useState(datanet.policy.quota.filesPerDay === null ? '' : String(datanet.policy.quota.filesPerDay));
+  const [isAnonRequired, setIsAnonRequired] = useState(datanet.policy.anonymisation.required);
+  const [error, setError] = useState<AppError | null>(null);
+  const [status, setStatus] = useState('');
+
+  const save = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setError(null);
+    const policy: Policy = {
+      ...datanet.policy,
+      acceptedTypes: FILE_TYPES.filter((t) => types.includes(t)),
+      maxFileBytes: Math.round(Number(maxFileMb) * MB),
+      quota: {
+        bytesPerDay: Math.round(Number(dailyMb) * MB),
+        filesPerSubmission: Number(filesPerSubmission),
+        filesPerDay: filesPerDay.trim() === '' ? null : Number(filesPerDay),
+      },
+      anonymisation: { required: isAnonRequired },
+    };
+    try {
+      const saved = await api.call('datanets.update', { id: datanet.id, name, domain, description, policy });
+      setStatus(`Saved. Policy version ${saved.policyVersion}.`);
+      onSaved();
+    } catch (err) {
+      setError(toAppError(err));
+    }
+  };
+
+  const exportJson = async (): Promise<void> => {
+    try {
+      const { fileName, json } = await api.call('datanets.export', { id: datanet.id });
+      downloadText(fileName, json);
+    } catch (err) {
+      setError(toAppError(err));
+    }
+  };
+
+  const remove = async (): Promise<void> => {
+    if (!window.confirm(`Delete the Datanet "${datanet.name}"? This cannot be undone.`)) return;
+    try {
+      await api.call('datanets.remove', { id: datanet.id });
+      onRemoved();
+    } catch (err) {
+      setError(toAppError(err));
+    }
+  };
+
+  return (
+    <form className="form policy-form" onSubmit={(e) => void save(e)} aria-label="Policy">
+      <fieldset>
+        <legend>Datanet</legend>
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} />
+        </label>
+        <label>
+          Domain
+          <input value={domain} onChange={(e) => setDomain(e.target.value)} />
+        </label>
+        <label>
+          Description
+          <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Accepted file types</legend>
+        <div className="checks">
+          {FILE_TYPES.map((t) => (
+            <label key={t} className="check">
+              <input
+                type="checkbox"
+                checked={types.includes(t)}
+                onChange={(e) => setTypes(e.target.checked ? [...types, t] : types.filter((x) => x !== t))}
+              />
+              .{t}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Limits</legend>
+        <label>
+          Largest file (MB)
+          <input type="number" min="0.001" step="any" value={maxFileMb} onChange={(e) => setMaxFileMb(e.target.value)} required />
+        </label>
+        <label>
+          Bytes per day (MB)
+          <input type="number" min="0.001" step="any" value={dailyMb} onChange={(e) => setDailyMb(e.target.value)} required />
+        </label>
+        <label>
+          Files per submission
+          <input type="number" min="1" step="1" value={filesPerSubmission} onChange={(e) => setFilesPerSubmission(e.target.value)} required />
+        </label>
+        <label>
+          Files per day (empty: no limit)
+          <input type="number" min="1" step="1" value={filesPerDay} onChange={(e) => setFilesPerDay(e.target.value)} />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Privacy</legend>
+        <label className="check">
+          <input type="checkbox" checked={isAnonRequired} onChange={(e) => setIsAnonRequired(e.target.checked)} />
+          Anonymisation required before submission
+        </label>
+      </fieldset>
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      {status && (
+        <p role="status" className="muted">
+          {status}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="danger" onClick={() => void remove()}>
+          Delete Datanet
+        </button>
+        <button type="button" onClick={() => void exportJson()}>
+          Export JSON
+        </button>
+        <button type="submit" className="primary">
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

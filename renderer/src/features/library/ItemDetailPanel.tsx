@@ -1,0 +1,109 @@
+import { useEffect, useState } from 'react';
+import type { ItemDetail } from '../../../../shared/api/library';
+import type { AppError } from '../../../../shared/errors';
+import { formatBytes } from '../../../../shared/import-rules';
+import { useApi } from '../../api/ApiContext';
+import { ErrorNote, toAppError } from '../../components/ErrorNote';
+
+export function ItemDetailPanel({ id, onClose, onRemoved }: { id: string; onClose: () => void; onRemoved: () => void }) {
+  const api = useApi();
+  const [item, setItem] = useState<ItemDetail | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    let isCurrent = true;
+    api.call('items.get', { id }).then(
+      (d) => isCurrent && setItem(d),
+      (e: unknown) => isCurrent && setError(toAppError(e)),
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [api, id]);
+
+  const remove = async (): Promise<void> => {
+    if (!item || !window.confirm(`Remove "${item.name}" from this Datanet?`)) return;
+    try {
+      await api.call('items.remove', { id });
+      onRemoved();
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  };
+
+  return (
+    <aside className="item-detail" aria-label="Item detail">
+      <header>
+        <h2>{item?.name ?? '…'}</h2>
+        <button type="button" className="link" onClick={onClose} aria-label="Close detail">
+          ×
+        </button>
+      </header>
+      <ErrorNote error={error} />
+      {item && (
+        <>
+          <dl className="facts">
+            <dt>Path</dt>
+            <dd>{item.relativePath}</dd>
+            <dt>Type</dt>
+            <dd>
+              .{item.type} ({item.mediaType})
+            </dd>
+            <dt>Size</dt>
+            <dd>{formatBytes(item.size)}</dd>
+            <dt>sha256</dt>
+            <dd className="mono">{item.sha256}</dd>
+            {item.pages !== null && (
+              <>
+                <dt>Pages</dt>
+                <dd>{item.pages}</dd>
+              </>
+            )}
+          </dl>
+          {item.table ? (
+            <div className="table-preview">
+              <p className="muted small">
+                {item.table.rowCount} rows × {item.table.columns.length} columns
+                {item.table.rowCount > item.table.rows.length ? ` (first ${item.table.rows.length} shown)` : ''}
+              </p>
+              <div className="scroll">
+                <table aria-label="Table preview">
+                  <thead>
+                    <tr>
+                      {item.table.columns.map((c, i) => (
+                        <th key={i}>{c}</th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {item.table.rows.map((row, r) => (
+                      <tr key={r}>
+                        {row.map((cell, c) => (
+                          <td key={c}>{cell}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          ) : (
+            <div className="text-preview">
+              {item.textLength !== null && item.textPreview !== null && item.textLength > item.textPreview.length && (
+                <p className="muted small">
+                  First {item.textPreview.length.toLocaleString()} of {item.textLength.toLocaleString()} characters.
+                </p>
+              )}
+              <pre aria-label="Text preview">{item.textPreview}</pre>
+            </div>
+          )}
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Remove item
+            </button>
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { appMethods } from './app';
+import { datanetMethods } from './datanets';
+import { libraryEvents, libraryMethods } from './library';
+
+/** Every contract method, declared once: the handler map, client and preload derive from it. */
+export const methods = { ...appMethods, ...datanetMethods, ...libraryMethods } as const;
+/** Every event the host pushes to renderers. */
+export const events = { ...libraryEvents } as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export * from './datanets';
+export * from './library';
+export * from './app';

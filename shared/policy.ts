@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { FILE_TYPES, fileTypeSchema } from './file-types';
+
+/** Bytes in the policy's "MB": SI megabytes, as the published 10 MB/day limit is stated. */
+export const MB = 1_000_000;
+export const POLICY_SCHEMA_VERSION = 1;
+
+export const DEFAULT_BYTES_PER_DAY = 10 * MB;
+export const DEFAULT_FILES_PER_SUBMISSION = 20;
+export const DEFAULT_MAX_FILE_BYTES = 10 * MB;
+
+/**
+ * A Datanet's policy. Versioned: every edit stores a new version so that a submission can name
+ * the policy it was checked against. Limits are configurable per Datanet (DESIGN.md, Seed facts).
+ */
+export const policySchema = z
+  .object({
+    schemaVersion: z.literal(POLICY_SCHEMA_VERSION).default(POLICY_SCHEMA_VERSION),
+    acceptedTypes: z
+      .array(fileTypeSchema)
+      .min(1, 'accept at least one file type')
+      .refine((types) => new Set(types).size === types.length, 'file types must not repeat')
+      .default([...FILE_TYPES]),
+    maxFileBytes: z.number().int().positive().max(1_000_000_000).default(DEFAULT_MAX_FILE_BYTES),
+    quota: z
+      .object({
+        bytesPerDay: z.number().int().positive().default(DEFAULT_BYTES_PER_DAY),
+        filesPerSubmission: z.number().int().positive().max(1000).default(DEFAULT_FILES_PER_SUBMISSION),
+        filesPerDay: z.number().int().positive().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    anonymisation: z
+      .object({ required: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+    // Reserved for the differential-privacy issue; stored and versioned now so that policies
+    // exported today keep their meaning when the DP ledger starts enforcing them.
+    dp: z
+      .object({
+        required: z.boolean().default(false),
+        perRecordEpsilon: z.number().positive().nullable().default(null),
+        delta: z.number().min(0).lt(1).nullable().default(null),
+        totalEpsilonCap: z.number().positive().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** The default policy of a new Datanet. */
+export function defaultPolicy(): Policy {
+  return policySchema.parse({});
+}
+
+export const datanetFieldsSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'a Datanet needs a name')
+    .max(120, 'a Datanet name has at most 120 characters')
+    .refine((s) => !/\p{Cc}/u.test(s), 'a Datanet name cannot contain control characters'),
+  domain: z.string().trim().max(120).default(''),
+  description: z.string().max(10_000).default(''),
+});
+
+export const DATANET_EXPORT_FORMAT = 'datanet-desk.datanet';
+export const DATANET_EXPORT_VERSION = 1;
+
+/** The JSON document a Datanet is exported to and imported from. */
+export const datanetExportSchema = z
+  .object({
+    format: z.literal(DATANET_EXPORT_FORMAT),
+    version: z.literal(DATANET_EXPORT_VERSION),
+    datanet: datanetFieldsSchema,
+    policy: policySchema,
+    policyVersion: z.number().int().positive().optional(),
+    exportedAt: z.string().optional(),
+  })
+  .strict();
+
+export type DatanetExport = z.infer<typeof datanetExportSchema>;
