@@ -37,7 +37,10 @@ export function checkImportFile(name: string, size: number, policy: Pick<Policy,
   const type = fileTypeOf(name);
   if (!type) throw new AppError('unsupported_type', `Datanet Desk cannot read this kind of file; it imports ${listTypes(FILE_TYPES)}.`);
   if (!policy.acceptedTypes.includes(type)) {
-    throw new AppError('type_not_accepted', `This Datanet does not accept .${type} files (its policy accepts ${listTypes(policy.acceptedTypes)}).`);
+    throw new AppError(
+      'type_not_accepted',
+      `This Datanet does not accept .${type} files (its policy accepts ${listTypes(policy.acceptedTypes)}).`,
+    );
   }
   if (size === 0) throw new AppError('empty_file', 'The file is empty.');
   if (size > policy.maxFileBytes) {

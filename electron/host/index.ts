@@ -41,10 +41,13 @@ async function main(): Promise<void> {
     void host
       .close()
       .then(() => services.close())
-      .then(() => process.exit(0), (error: unknown) => {
-        logError(error);
-        process.exit(1);
-      });
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logError(error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -94,7 +94,10 @@ export function App() {
           />
         ) : (
           <EmptyState title="No Datanets yet">
-            <p>A Datanet is a data community with its own policy: which files it accepts, how large, how much per day, and whether anonymisation is required.</p>
+            <p>
+              A Datanet is a data community with its own policy: which files it accepts, how large, how much per day, and whether
+              anonymisation is required.
+            </p>
             <button type="button" className="primary" onClick={() => setIsCreating(true)}>
               Create your first Datanet
             </button>

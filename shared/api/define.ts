@@ -10,11 +10,7 @@ export type MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.Z
 /** A contract event pushed from the host to every connected renderer. */
 export type EventDef<P extends z.ZodType = z.ZodType> = { payload: P; summary: string };
 
-export function method<I extends z.ZodType, O extends z.ZodType>(
-  input: I,
-  output: O,
-  summary: string,
-): MethodDef<I, O> {
+export function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string): MethodDef<I, O> {
   return { input, output, summary };
 }
 

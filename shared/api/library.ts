@@ -27,9 +27,7 @@ export const itemDetailSchema = itemSummarySchema.extend({
   textPreview: z.string().nullable(),
   textLength: z.number().int().nonnegative().nullable(),
   pages: z.number().int().nullable(),
-  table: z
-    .object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())), rowCount: z.number().int() })
-    .nullable(),
+  table: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.string())), rowCount: z.number().int() }).nullable(),
 });
 export type ItemDetail = z.infer<typeof itemDetailSchema>;
 
@@ -82,9 +80,7 @@ export const libraryMethods = {
     'Import one file sent as bytes (browser file picker, drag and drop).',
   ),
   'library.importPaths': method(
-    z
-      .object({ datanetId: idSchema, paths: z.array(z.string().min(1)).min(1), importId: z.string().min(1).max(100) })
-      .strict(),
+    z.object({ datanetId: idSchema, paths: z.array(z.string().min(1)).min(1), importId: z.string().min(1).max(100) }).strict(),
     z.object({ results: z.array(importResultSchema), cancelled: z.boolean() }),
     'Import files and folders from the host machine, with progress events.',
   ),

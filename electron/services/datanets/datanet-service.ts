@@ -73,10 +73,13 @@ export class DatanetService {
     const policy = fields.policy ?? defaultPolicy();
     try {
       await this.db.transaction(async (tx) => {
-        await tx.query(
-          `insert into datanets (id, name, domain, description, policy, policy_version) values ($1, $2, $3, $4, $5, 1)`,
-          [id, fields.name, fields.domain, fields.description, JSON.stringify(policy)],
-        );
+        await tx.query(`insert into datanets (id, name, domain, description, policy, policy_version) values ($1, $2, $3, $4, $5, 1)`, [
+          id,
+          fields.name,
+          fields.domain,
+          fields.description,
+          JSON.stringify(policy),
+        ]);
         await tx.query(`insert into datanet_policy_versions (datanet_id, version, policy) values ($1, 1, $2)`, [
           id,
           JSON.stringify(policy),
@@ -156,7 +159,11 @@ export class DatanetService {
       policyVersion: d.policyVersion,
       exportedAt: new Date().toISOString(),
     };
-    const slug = d.name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '') || 'datanet';
+    const slug =
+      d.name
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, '-')
+        .replace(/^-+|-+$/g, '') || 'datanet';
     return { fileName: `${slug}.datanet.json`, json: `${JSON.stringify(doc, null, 2)}\n` };
   }
 

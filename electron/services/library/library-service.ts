@@ -9,7 +9,7 @@ import type { Policy } from '../../../shared/policy';
 import type { Database } from '../db/database';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { EventBus } from '../events';
-import type { BlobStore} from '../storage/blob-store';
+import type { BlobStore } from '../storage/blob-store';
 import { sha256Hex } from '../storage/blob-store';
 import { extractContent, type ExtractedContent } from './extract';
 
@@ -100,10 +100,7 @@ export class LibraryService {
   }
 
   private async findBySha(datanetId: string, sha256: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ id: string }>('select id from items where datanet_id = $1 and sha256 = $2', [
-      datanetId,
-      sha256,
-    ]);
+    const { rows } = await this.db.query<{ id: string }>('select id from items where datanet_id = $1 and sha256 = $2', [datanetId, sha256]);
     return rows[0]?.id;
   }
 
@@ -210,7 +207,8 @@ export class LibraryService {
       if (error instanceof AppError) return rejected(file, error);
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return rejected(file, new AppError('not_found', 'The file no longer exists.'));
-      if (code === 'EACCES' || code === 'EPERM') return rejected(file, new AppError('unavailable', 'The file cannot be read (permission denied).'));
+      if (code === 'EACCES' || code === 'EPERM')
+        return rejected(file, new AppError('unavailable', 'The file cannot be read (permission denied).'));
       throw error;
     }
   }
@@ -258,7 +256,11 @@ export class LibraryService {
     if (filter.status) add('status = ?', filter.status);
     if (filter.kind) add('kind = ?', filter.kind);
     if (filter.type) add('type = ?', filter.type);
-    if (filter.query?.trim()) add("name ilike '%' || ? || '%'", filter.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`));
+    if (filter.query?.trim())
+      add(
+        "name ilike '%' || ? || '%'",
+        filter.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`),
+      );
     const sql = `select ${SUMMARY_COLUMNS} from items ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at desc, name`;
     const { rows } = await this.db.query<ItemRow>(sql, params);
     return rows.map(toSummary);
@@ -280,9 +282,7 @@ export class LibraryService {
       textLength: row.text_length,
       pages: row.pages,
       table:
-        row.kind === 'table'
-          ? { columns: row.table_columns ?? [], rows: row.table_preview ?? [], rowCount: row.row_count ?? 0 }
-          : null,
+        row.kind === 'table' ? { columns: row.table_columns ?? [], rows: row.table_preview ?? [], rowCount: row.row_count ?? 0 } : null,
     };
   }
 

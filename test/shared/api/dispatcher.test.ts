@@ -53,7 +53,10 @@ describe('dispatcher', () => {
       }),
       (e) => logged.push(e),
     );
-    expect(await dispatch('datanets.get', { id: 'x' })).toEqual({ ok: false, error: { code: 'not_found', message: 'gone', details: { id: 'x' } } });
+    expect(await dispatch('datanets.get', { id: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'gone', details: { id: 'x' } },
+    });
     const internal = await dispatch('datanets.list', {});
     expect(internal.ok).toBe(false);
     if (!internal.ok) {
@@ -65,9 +68,8 @@ describe('dispatcher', () => {
 
   it('refuses a handler answer that breaks the output schema', async () => {
     const logged: unknown[] = [];
-    const dispatch = createDispatcher(
-      handlersWith({ 'app.info': async () => ({ name: 'x', version: 1 }) as never }),
-      (e) => logged.push(e),
+    const dispatch = createDispatcher(handlersWith({ 'app.info': async () => ({ name: 'x', version: 1 }) as never }), (e) =>
+      logged.push(e),
     );
     const reply = await dispatch('app.info', {});
     expect(reply.ok ? 'ok' : reply.error.code).toBe('internal');

@@ -40,7 +40,9 @@ export function CreateDatanetDialog({ onClose, onCreated }: { onClose: () => voi
           Description
           <textarea name="description" value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />
         </label>
-        <p className="muted small">It starts with the default policy: 10 MB per day, 20 files per submission, anonymisation required. You can change it later.</p>
+        <p className="muted small">
+          It starts with the default policy: 10 MB per day, 20 files per submission, anonymisation required. You can change it later.
+        </p>
         <ErrorNote error={error} />
         <div className="actions">
           <button type="button" onClick={onClose}>

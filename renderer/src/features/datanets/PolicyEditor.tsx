@@ -112,7 +112,14 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
         </label>
         <label>
           Files per submission
-          <input type="number" min="1" step="1" value={filesPerSubmission} onChange={(e) => setFilesPerSubmission(e.target.value)} required />
+          <input
+            type="number"
+            min="1"
+            step="1"
+            value={filesPerSubmission}
+            onChange={(e) => setFilesPerSubmission(e.target.value)}
+            required
+          />
         </label>
         <label>
           Files per day (empty: no limit)

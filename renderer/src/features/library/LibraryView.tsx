@@ -107,7 +107,13 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
             ))}
           </select>
         </label>
-        <input type="search" placeholder="Search names" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search items by name" />
+        <input
+          type="search"
+          placeholder="Search names"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          aria-label="Search items by name"
+        />
       </div>
       <ImportPanel run={importer.run} onCancel={importer.cancel} onClose={importer.clear} />
       <ErrorNote error={error} onDismiss={() => setError(null)} />
@@ -122,7 +128,10 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
               </EmptyState>
             ) : (
               <EmptyState title="This Datanet has no files yet">
-                <p>Import files or a whole folder, or drop them here. Datanet Desk reads {FILE_TYPES.map((t) => `.${t}`).join(' ')}; originals stay on this machine.</p>
+                <p>
+                  Import files or a whole folder, or drop them here. Datanet Desk reads {FILE_TYPES.map((t) => `.${t}`).join(' ')};
+                  originals stay on this machine.
+                </p>
               </EmptyState>
             )
           ) : (
@@ -161,7 +170,9 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
             </table>
           )}
         </div>
-        {selectedId && <ItemDetailPanel key={selectedId} id={selectedId} onClose={() => setSelectedId(null)} onRemoved={() => setSelectedId(null)} />}
+        {selectedId && (
+          <ItemDetailPanel key={selectedId} id={selectedId} onClose={() => setSelectedId(null)} onRemoved={() => setSelectedId(null)} />
+        )}
       </div>
     </div>
   );

@@ -5,13 +5,14 @@ function readAll(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> 
   return new Promise((resolve, reject) => {
     const all: FileSystemEntry[] = [];
     // readEntries returns the listing in batches; an empty batch ends it.
-    const next = (): void => reader.readEntries((batch) => {
-      if (batch.length === 0) resolve(all);
-      else {
-        all.push(...batch);
-        next();
-      }
-    }, reject);
+    const next = (): void =>
+      reader.readEntries((batch) => {
+        if (batch.length === 0) resolve(all);
+        else {
+          all.push(...batch);
+          next();
+        }
+      }, reject);
     next();
   });
 }
@@ -39,7 +40,10 @@ export async function filesFromDrop(data: DataTransfer): Promise<PickedFile[]> {
 
 /** Whether a path inside a chosen folder passes through a hidden entry (skipped, as the host does). */
 function isHiddenInFolder(relativePath: string): boolean {
-  return relativePath.split('/').slice(1).some((part) => part.startsWith('.'));
+  return relativePath
+    .split('/')
+    .slice(1)
+    .some((part) => part.startsWith('.'));
 }
 
 /** The files of an `<input type=file>` (with or without `webkitdirectory`). */

@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDispatcher } from '../../../shared/api/dispatcher';
+import { startHostServer, type HostServer } from '../../../electron/host/server';
+import { createServices, type Services } from '../../../electron/services/wiring';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+let services: Services;
+let host: HostServer;
+const tmp = makeTempDir();
+
+beforeAll(async () => {
+  const staticDir = join(tmp.dir, 'renderer');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
+  writeFileSync(join(tmp.dir, 'secret.txt'), 'outside the renderer folder');
+  services = await createServices({ dataDir: join(tmp.dir, 'data'), host: 'node', version: '0.0.0-test', isInMemoryDatabase: true });
+  const dispatch = createDispatcher(services.handlers, () => undefined);
+  host = await startHostServer({ dispatch, events: services.events, staticDir, port: 0, onError: () => undefined });
+});
+afterAll(async () => {
+  await host.close();
+  await services.close();
+  tmp.remove();
+});
+
+function get(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connect(origin: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function ask(ws: WebSocket, message: unknown): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>));
+    ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  });
+}
+
+describe('Node host server', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(host.server.address()).toMatchObject({ address: '127.0.0.1' });
+  });
+
+  it('serves the renderer with a strict Content-Security-Policy', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('<title>app</title>');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
+      const res = await get(path);
+      expect(res.body).not.toContain('outside the renderer folder');
+    }
+  });
+
+  it('refuses WebSocket connections from other origins', async () => {
+    await expect(connect('https://evil.example')).rejects.toThrow(/403/);
+    await expect(connect('')).rejects.toThrow(/403/);
+  });
+
+  it('answers contract calls and reports malformed messages with invalid_input', async () => {
+    const ws = await connect(`http://127.0.0.1:${host.port}`);
+    const created = await ask(ws, { type: 'request', id: 7, method: 'datanets.create', input: { name: 'Wire test' } });
+    expect(created).toMatchObject({ type: 'response', id: 7, ok: true, result: { name: 'Wire test' } });
+    const invalid = await ask(ws, 'this is not json');
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const badBase64 = await ask(ws, {
+      type: 'request',
+      id: 8,
+      method: 'library.importFile',
+      input: { datanetId: (created.result as { id: string }).id, name: 'a.txt', dataBase64: '!!!not base64!!!' },
+    });
+    expect(badBase64).toMatchObject({ id: 8, ok: false, error: { code: 'invalid_input' } });
+    ws.close();
+  });
+});
