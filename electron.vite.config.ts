@@ -18,6 +18,7 @@ export default defineConfig({
           index: resolve('electron/main/index.ts'),
           host: resolve('electron/host/index.ts'),
           cli: resolve('electron/host/cli.ts'),
+          services: resolve('electron/services/index.ts'),
         },
       },
     },

@@ -7,6 +7,7 @@ import { EventBus } from './events';
 import { LibraryService } from './library/library-service';
 import { acquireDataLock } from './storage/data-lock';
 import { BlobStore } from './storage/blob-store';
+import { TextCache } from './storage/text-cache';
 
 export type HostKind = 'electron' | 'node';
 
@@ -52,7 +53,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const events = new EventBus();
   const blobs = new BlobStore(join(options.dataDir, 'blobs'));
   const datanets = new DatanetService(db);
-  const library = new LibraryService(db, blobs, datanets, events);
+  const library = new LibraryService(db, blobs, new TextCache(join(options.dataDir, 'texts')), datanets, events);
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),

@@ -58,7 +58,7 @@ export const libraryMethods = {
     'Items, newest first, filtered.',
   ),
   'items.get': method(
-    z.object({ id: idSchema, previewChars: z.number().int().positive().max(2_000_000).optional() }).strict(),
+    z.object({ id: idSchema, previewChars: z.number().int().positive().max(50_000).optional() }).strict(),
     itemDetailSchema,
     'One item with a text or table preview.',
   ),

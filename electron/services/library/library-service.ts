@@ -5,15 +5,19 @@ import type { ImportResult, ItemDetail, ItemSummary } from '../../../shared/api/
 import { AppError } from '../../../shared/errors';
 import { MEDIA_TYPES, fileTypeSchema, type FileType } from '../../../shared/file-types';
 import { checkImportFile } from '../../../shared/import-rules';
-import type { Policy } from '../../../shared/policy';
+import type { Datanet } from '../../../shared/api/datanets';
 import type { Database } from '../db/database';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { EventBus } from '../events';
-import type { BlobStore } from '../storage/blob-store';
-import { sha256Hex } from '../storage/blob-store';
+import { sha256Hex, type BlobStore } from '../storage/blob-store';
+import type { TextCache } from '../storage/text-cache';
 import { extractContent, type ExtractedContent } from './extract';
 
 const DEFAULT_PREVIEW_CHARS = 20_000;
+/** Files of a path import processed at once. */
+const IMPORT_WINDOW = 3;
+/** Characters of extracted text kept in the database for previews; the rest is re-derived. */
+const STORED_PREVIEW_CHARS = 50_000;
 
 type ItemRow = {
   id: string;
@@ -72,6 +76,7 @@ export class LibraryService {
   constructor(
     private readonly db: Database,
     private readonly blobs: BlobStore,
+    private readonly texts: TextCache,
     private readonly datanets: DatanetService,
     private readonly events: EventBus,
   ) {}
@@ -81,18 +86,21 @@ export class LibraryService {
    * nothing is stored for a rejected file, and the same bytes twice are a `duplicate`.
    */
   async importBytes(input: { datanetId: string; name: string; relativePath?: string; bytes: Uint8Array }): Promise<ImportResult> {
-    const path = input.relativePath ?? input.name;
     const datanet = await this.datanets.get(input.datanetId);
+    return this.importInto(datanet, input.name, input.relativePath ?? input.name, input.bytes);
+  }
+
+  private async importInto(datanet: Datanet, name: string, path: string, bytes: Uint8Array): Promise<ImportResult> {
     try {
-      const type = checkImportFile(input.name, input.bytes.length, datanet.policy);
-      const sha256 = sha256Hex(input.bytes);
-      const existing = await this.findBySha(input.datanetId, sha256);
+      const type = checkImportFile(name, bytes.length, datanet.policy);
+      const sha256 = sha256Hex(bytes);
+      const existing = await this.findBySha(datanet.id, sha256);
       if (existing) return { path, status: 'duplicate', itemId: existing, message: 'Already in this Datanet.' };
-      const content = await extractContent(input.bytes, type);
-      const itemId = await this.store(input.datanetId, input.name, path, type, sha256, input.bytes, content);
-      if (itemId.duplicate) return { path, status: 'duplicate', itemId: itemId.id, message: 'Already in this Datanet.' };
-      this.events.emit('items.changed', { datanetId: input.datanetId });
-      return { path, status: 'imported', itemId: itemId.id };
+      const content = await extractContent(bytes, type);
+      const stored = await this.store(datanet.id, name, path, type, sha256, bytes, content);
+      if (stored.duplicate) return { path, status: 'duplicate', itemId: stored.id, message: 'Already in this Datanet.' };
+      this.events.emit('items.changed', { datanetId: datanet.id });
+      return { path, status: 'imported', itemId: stored.id };
     } catch (error) {
       if (error instanceof AppError) return rejected(path, error);
       throw error;
@@ -114,14 +122,15 @@ export class LibraryService {
     content: ExtractedContent,
   ): Promise<{ id: string; duplicate: boolean }> {
     const wroteBlob = await this.blobs.put(sha256, bytes);
+    if (content.kind === 'text' && (type === 'pdf' || type === 'docx')) await this.texts.put(sha256, content.text);
     const id = randomUUID();
     try {
       await this.db.transaction(async (tx) => {
         await tx.query('insert into blobs (sha256, size) values ($1, $2) on conflict (sha256) do nothing', [sha256, bytes.length]);
         await tx.query(
           `insert into items (id, datanet_id, sha256, name, relative_path, type, media_type, kind, size,
-             text_content, pages, table_columns, table_preview, row_count)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+             text_preview, text_length, pages, table_columns, table_preview, row_count)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
           [
             id,
             datanetId,
@@ -133,7 +142,8 @@ export class LibraryService {
             content.kind,
             bytes.length,
             // Postgres text cannot hold NUL; extraction refuses it in plain text, this guards PDF/DOCX.
-            content.kind === 'text' ? content.text.replaceAll('\u0000', '') : null,
+            content.kind === 'text' ? content.text.slice(0, STORED_PREVIEW_CHARS).replaceAll('\u0000', '') : null,
+            content.kind === 'text' ? content.text.length : null,
             content.kind === 'text' ? (content.meta.pages ?? null) : null,
             content.kind === 'table' ? JSON.stringify(content.columns) : null,
             content.kind === 'table' ? JSON.stringify(content.previewRows) : null,
@@ -161,7 +171,7 @@ export class LibraryService {
 
   /**
    * Imports files and folders (recursively; hidden entries inside folders are skipped) from this
-   * machine, reporting each file as it finishes. Cancelling stops after the file in progress.
+   * machine, reporting each file in order as it finishes. Cancelling stops after the files in flight.
    */
   async importPaths(
     input: { datanetId: string; paths: string[]; importId: string },
@@ -184,25 +194,34 @@ export class LibraryService {
         this.events.emit('library.importProgress', { importId: input.importId, ...progress });
       };
       for (const r of results) report(r);
-      for (const file of files) {
-        if (controller.signal.aborted) return { results, cancelled: true };
-        const result = await this.importPath(datanet.id, datanet.policy, file);
+      // A few files are in flight at once so that one file's fsync (in the I/O thread pool)
+      // overlaps the next file's hashing and extraction; results are still reported in order.
+      const inFlight: Promise<ImportResult>[] = [];
+      let next = 0;
+      while (next < files.length || inFlight.length > 0) {
+        while (!controller.signal.aborted && inFlight.length < IMPORT_WINDOW && next < files.length) {
+          inFlight.push(this.importPath(datanet, files[next++] as string));
+        }
+        const head = inFlight.shift();
+        if (!head) break;
+        const result = await head;
         results.push(result);
         report(result);
       }
+      if (next < files.length) return { results, cancelled: true };
       return { results, cancelled: false };
     } finally {
       this.running.delete(input.importId);
     }
   }
 
-  private async importPath(datanetId: string, policy: Policy, file: string): Promise<ImportResult> {
+  private async importPath(datanet: Datanet, file: string): Promise<ImportResult> {
     try {
       const info = await lstat(file);
       // Refuse by name, type and size before reading the file into memory.
-      checkImportFile(basename(file), info.size, policy);
+      checkImportFile(basename(file), info.size, datanet.policy);
       const bytes = new Uint8Array(await readFile(file));
-      return await this.importBytes({ datanetId, name: basename(file), relativePath: file, bytes });
+      return await this.importInto(datanet, basename(file), file, bytes);
     } catch (error) {
       if (error instanceof AppError) return rejected(file, error);
       const code = (error as NodeJS.ErrnoException).code;
@@ -269,7 +288,7 @@ export class LibraryService {
   /** One item with up to `previewChars` of its text, or the first rows of its table. */
   async get(id: string, previewChars = DEFAULT_PREVIEW_CHARS): Promise<ItemDetail> {
     const { rows } = await this.db.query<ItemDetailRow>(
-      `select ${SUMMARY_COLUMNS}, left(text_content, $2) as text_preview, length(text_content) as text_length,
+      `select ${SUMMARY_COLUMNS}, left(text_preview, $2) as text_preview, text_length,
          pages, table_columns, table_preview, row_count from items where id = $1`,
       [id, previewChars],
     );
@@ -284,6 +303,18 @@ export class LibraryService {
       table:
         row.kind === 'table' ? { columns: row.table_columns ?? [], rows: row.table_preview ?? [], rowCount: row.row_count ?? 0 } : null,
     };
+  }
+
+  /** The whole extracted text of a text item (re-derived from the stored original when needed). */
+  async readText(id: string): Promise<string> {
+    const item = await this.get(id, 1);
+    if (item.kind !== 'text') throw new AppError('invalid_input', 'This item is a table, not a text.', { id });
+    const cached = await this.texts.get(item.sha256);
+    if (cached !== undefined) return cached;
+    const content = await extractContent(await this.blobs.get(item.sha256), item.type);
+    if (content.kind !== 'text') throw new AppError('internal', 'The stored original no longer reads as text.');
+    if (item.type === 'pdf' || item.type === 'docx') await this.texts.put(item.sha256, content.text);
+    return content.text;
   }
 
   /** Deletes an item, and its original when no other item shares those bytes. */

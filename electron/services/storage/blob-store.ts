@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -39,13 +39,12 @@ export class BlobStore {
     if (await this.has(sha256)) return false;
     mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
     const tmp = join(this.root, 'tmp', `${sha256}.${randomUUID()}`);
-    const fd = openSync(tmp, 'wx', 0o600);
+    const file = await open(tmp, 'wx', 0o600);
     try {
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-      fsyncSync(fd);
+      await file.writeFile(bytes);
+      await file.sync();
     } finally {
-      closeSync(fd);
+      await file.close();
     }
     await rename(tmp, target);
     return true;

@@ -27,7 +27,7 @@ export function acquireDataLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      if (Number.isInteger(pid) && isAlive(pid)) {
         throw new AppError(
           'unavailable',
           `This data folder is open in another Datanet Desk process (pid ${pid}). Close it, or choose another folder with --data-dir.`,

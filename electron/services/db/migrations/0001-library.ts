@@ -43,7 +43,10 @@ export const MIGRATION_0001 = {
       kind text not null check (kind in ('text', 'table')),
       size bigint not null,
       status text not null default 'imported',
-      text_content text,
+      -- The full extracted text lives in the text store (a derived file per original); the
+      -- database keeps its length and a preview, so large documents do not bloat the WAL.
+      text_preview text,
+      text_length integer,
       pages integer,
       table_columns jsonb,
       table_preview jsonb,

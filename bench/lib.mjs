@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Prints one figure as a JSON line; a ratio is always against a baseline measured in this run. */
+export function report(bench, metric, value, unit, baseline) {
+  const line = { bench, metric, value: round(value), unit };
+  if (baseline !== undefined) {
+    line.baseline = round(baseline);
+    line.ratio = round(value / baseline);
+  }
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function round(x) {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** The built services (npm run bench builds first). */
+export async function loadServices() {
+  const built = fileURLToPath(new URL('../out/main/services.js', import.meta.url));
+  if (!existsSync(built)) throw new Error('Build first: npm run build');
+  return import(built);
+}
+
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A deterministic generator so that every run measures the same corpus. */
+export function seeded(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
