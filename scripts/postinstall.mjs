@@ -29,3 +29,10 @@ if (version && !existsSync(join(target, 'electron.d.ts'))) {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+// Build once so that the `datanet-desk` command works right after `npm install`.
+try {
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+} catch {
+  console.warn('datanet-desk: the build failed; run `npm run build` to see why. The install itself is complete.');
+}
