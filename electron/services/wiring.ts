@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/database';
 import { DatanetService } from './datanets/datanet-service';
 import { EventBus } from './events';
 import { LibraryService } from './library/library-service';
+import { VersionService } from './library/version-service';
 import { acquireDataLock } from './storage/data-lock';
 import { BlobStore } from './storage/blob-store';
 import { TextCache } from './storage/text-cache';
@@ -26,6 +27,8 @@ export type Services = {
   db: Database;
   datanets: DatanetService;
   library: LibraryService;
+  versions: VersionService;
+  blobs: BlobStore;
   close(): Promise<void>;
 };
 
@@ -55,6 +58,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const datanets = new DatanetService(db);
   const library = new LibraryService(db, blobs, new TextCache(join(options.dataDir, 'texts')), datanets, events);
 
+  const versions = new VersionService(db, blobs, events);
+
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),
     'datanets.list': () => datanets.list(),
@@ -81,6 +86,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     db,
     datanets,
     library,
+    versions,
+    blobs,
     async close() {
       if (isClosed) return;
       isClosed = true;

@@ -4,7 +4,8 @@ import { idSchema } from './datanets';
 import { errorCodeSchema } from '../errors';
 import { fileTypeSchema } from '../file-types';
 
-export const ITEM_STATUSES = ['imported'] as const;
+/** imported → anonymised (a reviewed anonymised version exists) → dp_applied (noise added to a table). */
+export const ITEM_STATUSES = ['imported', 'anonymised', 'dp_applied'] as const;
 export const itemStatusSchema = z.enum(ITEM_STATUSES);
 
 export const itemSummarySchema = z.object({

@@ -29,7 +29,7 @@ type ItemRow = {
   media_type: string;
   kind: 'text' | 'table';
   size: string | number;
-  status: 'imported';
+  status: ItemSummary['status'];
   created_at: Date;
 };
 
@@ -163,8 +163,11 @@ export class LibraryService {
   }
 
   private async removeBlobIfUnreferenced(sha256: string): Promise<void> {
-    const { rows } = await this.db.query<{ n: number }>('select count(*)::int as n from items where sha256 = $1', [sha256]);
-    if ((rows[0]?.n ?? 0) > 0) return;
+    const { rows } = await this.db.query<{ n: number }>(
+      `select (select count(*) from items where sha256 = $1) + (select count(*) from item_versions where content_sha256 = $1) as n`,
+      [sha256],
+    );
+    if (Number(rows[0]?.n ?? 0) > 0) return;
     await this.db.query('delete from blobs where sha256 = $1', [sha256]);
     await this.blobs.remove(sha256);
   }
@@ -317,11 +320,15 @@ export class LibraryService {
     return content.text;
   }
 
-  /** Deletes an item, and its original when no other item shares those bytes. */
+  /** Deletes an item with its versions, and every stored content nothing else refers to. */
   async remove(id: string): Promise<{ id: string }> {
     const item = await this.get(id, 1);
-    await this.db.query('delete from items where id = $1', [id]);
-    await this.removeBlobIfUnreferenced(item.sha256);
+    const { rows } = await this.db.query<{ content_sha256: string }>('select content_sha256 from item_versions where item_id = $1', [id]);
+    await this.db.transaction(async (tx) => {
+      await tx.query('update items set current_version_id = null where id = $1', [id]);
+      await tx.query('delete from items where id = $1', [id]);
+    });
+    for (const sha of new Set([item.sha256, ...rows.map((r) => r.content_sha256)])) await this.removeBlobIfUnreferenced(sha);
     this.events.emit('items.changed', { datanetId: item.datanetId });
     return { id };
   }
