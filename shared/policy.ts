@@ -34,14 +34,21 @@ export const policySchema = z
       .object({ required: z.boolean().default(true) })
       .strict()
       .prefault({}),
-    // Reserved for the differential-privacy issue; stored and versioned now so that policies
-    // exported today keep their meaning when the DP ledger starts enforcing them.
+    // Differential privacy for structured items (tables). Caps are on the total ε spent, composed
+    // by the tightest valid accountant; null means no cap at that scope.
     dp: z
       .object({
         required: z.boolean().default(false),
+        /** ε one application spends per record, offered as the default in the UI. */
         perRecordEpsilon: z.number().positive().nullable().default(null),
+        /** δ one application may spend (Gaussian mechanisms); pure mechanisms spend 0. */
         delta: z.number().min(0).lt(1).nullable().default(null),
+        /** Total ε any one dataset (the same original bytes) may spend in this Datanet. */
         totalEpsilonCap: z.number().positive().nullable().default(null),
+        /** Total ε all datasets of this Datanet together may spend. */
+        datanetEpsilonCap: z.number().positive().nullable().default(null),
+        /** Total δ a scope may reach before it is refused. */
+        totalDeltaCap: z.number().min(0).lt(1).default(1e-5),
       })
       .strict()
       .prefault({}),

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createDispatcher, describeZodError, type Dispatcher } from '../../shared/api/dispatcher';
 import type { MethodName, MethodOutput } from '../../shared/api/index';
 import { AppError, isAppError } from '../../shared/errors';
+import { analyticGaussianSigma, laplaceScale, randomizedResponsePTruth } from '../../shared/dp/mechanisms';
 import { datanetExportSchema, policySchema } from '../../shared/policy';
 import { defaultDataDir } from '../services/paths';
 import { createServices, type Services } from '../services/wiring';
@@ -12,9 +13,10 @@ import { parseArgs } from './args';
 const USAGE = `usage: datanet-desk [--data-dir DIR] COMMAND
   datanet create --name NAME [--domain D] [--description TEXT] [--policy FILE.json]
   datanet list
-  import --datanet ID PATH...`;
+  import --datanet ID PATH...
+  dp calibrate --mechanism laplace|gaussian|randomized-response --epsilon E [--delta D] [--sensitivity S] [--k K]`;
 
-const VALUED = ['data-dir', 'name', 'domain', 'description', 'policy', 'datanet'];
+const VALUED = ['data-dir', 'name', 'domain', 'description', 'policy', 'datanet', 'mechanism', 'epsilon', 'delta', 'sensitivity', 'k'];
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -46,12 +48,47 @@ async function readPolicy(file: string): Promise<unknown> {
   return policy.data;
 }
 
+function numberOption(options: Map<string, string>, name: string, fallback?: number): number {
+  const raw = options.get(name);
+  if (raw === undefined) {
+    if (fallback === undefined) throw new AppError('invalid_input', `--${name} is required.`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new AppError('invalid_input', `--${name} must be a number, got "${raw}".`);
+  return value;
+}
+
+/** `dp calibrate`: the noise scale a mechanism needs for a privacy level (DESIGN.md, Command line). */
+function calibrate(options: Map<string, string>): { mechanism: string; scale?: number; sigma?: number; pTruth?: number } {
+  const mechanism = options.get('mechanism');
+  const epsilon = numberOption(options, 'epsilon');
+  if (!(epsilon > 0)) throw new AppError('invalid_input', '--epsilon must be above 0.');
+  if (mechanism === 'laplace') return { mechanism, scale: laplaceScale(numberOption(options, 'sensitivity', 1), epsilon) };
+  if (mechanism === 'gaussian') {
+    const delta = numberOption(options, 'delta');
+    if (!(delta > 0 && delta < 1)) throw new AppError('invalid_input', '--delta must be in (0, 1).');
+    return { mechanism, sigma: analyticGaussianSigma(numberOption(options, 'sensitivity', 1), epsilon, delta) };
+  }
+  if (mechanism === 'randomized-response') {
+    const k = numberOption(options, 'k', 2);
+    if (!Number.isInteger(k) || k < 2) throw new AppError('invalid_input', '--k must be an integer of at least 2.');
+    return { mechanism, pTruth: randomizedResponsePTruth(epsilon, k) };
+  }
+  throw new AppError('invalid_input', '--mechanism must be laplace, gaussian or randomized-response.');
+}
+
 async function run(argv: string[], services: () => Promise<Services>): Promise<void> {
   const { options, positional } = parseArgs(argv, VALUED);
   const [command, sub, ...rest] = positional;
   if (!command || options.has('help')) {
     console.error(USAGE);
     if (!command) throw new AppError('invalid_input', 'No command given.');
+    return;
+  }
+  if (command === 'dp' && sub === 'calibrate') {
+    // Pure arithmetic: no data folder is opened.
+    print(calibrate(options));
     return;
   }
   const s = await services();

@@ -1,2 +1,4 @@
 // The services as a library, for benchmarks and scripted checks that run the built code.
 export { createServices, type Services, type ServiceOptions } from './wiring';
+export { applyDpToRows } from '../../shared/dp/column-config';
+export { createCsprngRandomSource } from './dp/csprng';

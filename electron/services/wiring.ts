@@ -6,6 +6,9 @@ import { DatanetService } from './datanets/datanet-service';
 import { EventBus } from './events';
 import { LibraryService } from './library/library-service';
 import { VersionService } from './library/version-service';
+import { createCsprngRandomSource } from './dp/csprng';
+import { DpLedger } from './dp/ledger';
+import { DpService } from './dp/dp-service';
 import { acquireDataLock } from './storage/data-lock';
 import { BlobStore } from './storage/blob-store';
 import { TextCache } from './storage/text-cache';
@@ -28,6 +31,7 @@ export type Services = {
   datanets: DatanetService;
   library: LibraryService;
   versions: VersionService;
+  dp: DpService;
   blobs: BlobStore;
   close(): Promise<void>;
 };
@@ -59,6 +63,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const library = new LibraryService(db, blobs, new TextCache(join(options.dataDir, 'texts')), datanets, events);
 
   const versions = new VersionService(db, blobs, events);
+  const ledger = new DpLedger(db);
+  const dp = new DpService(library, versions, datanets, ledger, createCsprngRandomSource);
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),
@@ -77,6 +83,14 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       library.importBytes({ datanetId, name, relativePath, bytes: decodeBase64(dataBase64) }),
     'library.importPaths': (input) => library.importPaths(input),
     'library.cancelImport': async ({ importId }) => library.cancelImport(importId),
+    'dp.preview': (input) => dp.preview(input),
+    'dp.apply': (input) => dp.apply(input),
+    'dp.budget': ({ itemId }) => dp.budget(itemId),
+    'dp.ledger': ({ datanetId }) => ledger.list({ datanetId }),
+    'dp.setContributorCap': async ({ epsilonCap }) => {
+      await ledger.setContributorCap(epsilonCap);
+      return { epsilonCap };
+    },
   };
 
   let isClosed = false;
@@ -87,6 +101,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     datanets,
     library,
     versions,
+    dp,
     blobs,
     async close() {
       if (isClosed) return;

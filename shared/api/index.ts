@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { appMethods } from './app';
 import { datanetMethods } from './datanets';
+import { dpMethods } from './dp';
 import { libraryEvents, libraryMethods } from './library';
 
 /** Every contract method, declared once: the handler map, client and preload derive from it. */
-export const methods = { ...appMethods, ...datanetMethods, ...libraryMethods } as const;
+export const methods = { ...appMethods, ...datanetMethods, ...libraryMethods, ...dpMethods } as const;
 /** Every event the host pushes to renderers. */
 export const events = { ...libraryEvents } as const;
 
@@ -28,3 +29,4 @@ export function isMethodName(name: unknown): name is MethodName {
 export * from './datanets';
 export * from './library';
 export * from './app';
+export * from './dp';

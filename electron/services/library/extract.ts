@@ -18,6 +18,7 @@ export type TextContent = { kind: 'text'; text: string; meta: { encoding?: strin
 export type ExtractedContent = TextContent | TableContent;
 
 /** How many records of a table are kept for display; `rowCount` still counts them all. */
+/** Rows of a table kept for its preview; `extractContent(…, { maxRows })` keeps more (all, for DP). */
 export const PREVIEW_ROWS = 200;
 
 /**
@@ -33,7 +34,12 @@ export const PREVIEW_ROWS = 200;
  *
  * @throws AppError with a specific code for every kind of bad input.
  */
-export async function extractContent(bytes: Uint8Array, type: FileType): Promise<ExtractedContent> {
+export async function extractContent(
+  bytes: Uint8Array,
+  type: FileType,
+  options: { maxRows?: number } = {},
+): Promise<ExtractedContent> {
+  const maxRows = options.maxRows ?? PREVIEW_ROWS;
   switch (type) {
     case 'txt':
     case 'md': {
@@ -45,12 +51,12 @@ export async function extractContent(bytes: Uint8Array, type: FileType): Promise
     case 'docx':
       return extractDocx(bytes);
     case 'csv':
-      return extractCsv(decodeText(bytes).text);
+      return extractCsv(decodeText(bytes).text, maxRows);
     case 'jsonl':
-      return extractJsonl(decodeText(bytes).text);
+      return extractJsonl(decodeText(bytes).text, maxRows);
     case 'json': {
       const decoded = decodeText(bytes);
-      return extractJson(decoded.text, decoded.encoding);
+      return extractJson(decoded.text, decoded.encoding, maxRows);
     }
     default:
       // `type` may arrive unchecked from a transport; the compiler's exhaustiveness is no guarantee.
@@ -343,7 +349,7 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
 
 // --- csv ----------------------------------------------------------------------------------------
 
-function extractCsv(text: string): TableContent {
+function extractCsv(text: string, maxRows: number): TableContent {
   let columns: string[] | undefined;
   const previewRows: string[][] = [];
   let rowCount = 0;
@@ -381,7 +387,7 @@ function extractCsv(text: string): TableContent {
       parser.abort();
       return;
     }
-    if (previewRows.length < PREVIEW_ROWS) previewRows.push(row);
+    if (previewRows.length < maxRows) previewRows.push(row);
     rowCount++;
   };
 
@@ -451,7 +457,7 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function extractJson(text: string, encoding: string): ExtractedContent {
+function extractJson(text: string, encoding: string, maxRows: number): ExtractedContent {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -467,12 +473,12 @@ function extractJson(text: string, encoding: string): ExtractedContent {
   if (Array.isArray(value) && value.length === 0) {
     throw new AppError('empty_file', 'The JSON file holds an empty array: there are no records in it.');
   }
-  if (Array.isArray(value) && value.every(isJsonObject)) return toTable('json', value);
+  if (Array.isArray(value) && value.every(isJsonObject)) return toTable('json', value, maxRows);
   return { kind: 'text', text, meta: { encoding } };
 }
 
-function extractJsonl(text: string): TableContent {
-  const records = new TableBuilder();
+function extractJsonl(text: string, maxRows: number): TableContent {
+  const records = new TableBuilder(maxRows);
   let line = 0;
   for (let start = 0; start <= text.length;) {
     line++;
@@ -510,8 +516,8 @@ function extractJsonl(text: string): TableContent {
   return records.build('jsonl');
 }
 
-function toTable(format: 'json' | 'jsonl', rows: JsonObject[]): TableContent {
-  const builder = new TableBuilder();
+function toTable(format: 'json' | 'jsonl', rows: JsonObject[], maxRows: number): TableContent {
+  const builder = new TableBuilder(maxRows);
   for (const row of rows) builder.add(row);
   return builder.build(format);
 }
@@ -522,9 +528,11 @@ class TableBuilder {
   private readonly preview: JsonObject[] = [];
   rowCount = 0;
 
+  constructor(private readonly maxRows: number) {}
+
   add(row: JsonObject): void {
     for (const key of Object.keys(row)) if (!this.columns.has(key)) this.columns.set(key, this.columns.size);
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(row);
+    if (this.preview.length < this.maxRows) this.preview.push(row);
     this.rowCount++;
   }
 

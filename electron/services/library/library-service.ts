@@ -9,6 +9,7 @@ import type { Datanet } from '../../../shared/api/datanets';
 import type { Database } from '../db/database';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { EventBus } from '../events';
+import { removeBlobIfUnreferenced } from '../storage/blob-gc';
 import { sha256Hex, type BlobStore } from '../storage/blob-store';
 import type { TextCache } from '../storage/text-cache';
 import { extractContent, type ExtractedContent } from './extract';
@@ -162,14 +163,8 @@ export class LibraryService {
     return { id, duplicate: false };
   }
 
-  private async removeBlobIfUnreferenced(sha256: string): Promise<void> {
-    const { rows } = await this.db.query<{ n: number }>(
-      `select (select count(*) from items where sha256 = $1) + (select count(*) from item_versions where content_sha256 = $1) as n`,
-      [sha256],
-    );
-    if (Number(rows[0]?.n ?? 0) > 0) return;
-    await this.db.query('delete from blobs where sha256 = $1', [sha256]);
-    await this.blobs.remove(sha256);
+  private removeBlobIfUnreferenced(sha256: string): Promise<void> {
+    return removeBlobIfUnreferenced(this.db, this.blobs, sha256);
   }
 
   /**
@@ -318,6 +313,33 @@ export class LibraryService {
     if (content.kind !== 'text') throw new AppError('internal', 'The stored original no longer reads as text.');
     if (item.type === 'pdf' || item.type === 'docx') await this.texts.put(item.sha256, content.text);
     return content.text;
+  }
+
+  /**
+   * Every row of a table item: of its current version when one exists (versions are stored as
+   * CSV), else of its original. `versionId` names the source so a derived version can cite it.
+   */
+  async readTable(id: string): Promise<{ columns: string[]; rows: string[][]; versionId: string | null }> {
+    const { rows } = await this.db.query<{
+      kind: string;
+      type: FileType;
+      sha256: string;
+      version_id: string | null;
+      version_sha: string | null;
+    }>(
+      `select i.kind, i.type, i.sha256, v.id as version_id, v.content_sha256 as version_sha
+       from items i left join item_versions v on v.id = i.current_version_id and v.content_kind = 'table' where i.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError('not_found', 'That item does not exist (it may have been deleted).', { id });
+    if (row.kind !== 'table') throw new AppError('invalid_input', 'This item is a text, not a table.', { id });
+    const source = row.version_sha ?? row.sha256;
+    const content = await extractContent(await this.blobs.get(source), row.version_sha ? 'csv' : row.type, {
+      maxRows: Number.POSITIVE_INFINITY,
+    });
+    if (content.kind !== 'table') throw new AppError('internal', 'The stored table no longer reads as a table.');
+    return { columns: content.columns, rows: content.previewRows, versionId: row.version_id };
   }
 
   /** Deletes an item with its versions, and every stored content nothing else refers to. */

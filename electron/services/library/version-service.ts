@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Papa from 'papaparse';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { AppError } from '../../../shared/errors';
+import type { Transaction } from '@electric-sql/pglite';
 import type { Database } from '../db/database';
 import type { EventBus } from '../events';
+import { removeBlobIfUnreferenced } from '../storage/blob-gc';
 import { sha256Hex, type BlobStore } from '../storage/blob-store';
 
 export type VersionKind = 'anonymised' | 'dp';
@@ -82,34 +84,43 @@ export class VersionService {
     report?: unknown;
     dpParameters?: unknown;
     parentVersionId?: string | null;
+    /** Runs inside the version's transaction (after its row is written): a throw undoes both. */
+    beforeCommit?: (tx: Transaction, versionId: string) => Promise<void>;
   }): Promise<ItemVersion> {
     const { rows: items } = await this.db.query<{ datanet_id: string }>('select datanet_id from items where id = $1', [input.itemId]);
     const item = items[0];
     if (!item) throw new AppError('not_found', 'That item does not exist (it may have been deleted).', { id: input.itemId });
     const bytes = encodeContent(input.content);
     const sha256 = sha256Hex(bytes);
-    await this.blobs.put(sha256, bytes);
+    const wroteBlob = await this.blobs.put(sha256, bytes);
     const id = randomUUID();
-    await this.db.transaction(async (tx) => {
-      await tx.query('insert into blobs (sha256, size) values ($1, $2) on conflict (sha256) do nothing', [sha256, bytes.length]);
-      await tx.query(
-        `insert into item_versions (id, item_id, parent_version_id, kind, content_sha256, content_kind, size, report, report_hash, dp_parameters)
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query('insert into blobs (sha256, size) values ($1, $2) on conflict (sha256) do nothing', [sha256, bytes.length]);
+        await tx.query(
+          `insert into item_versions (id, item_id, parent_version_id, kind, content_sha256, content_kind, size, report, report_hash, dp_parameters)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          id,
-          input.itemId,
-          input.parentVersionId ?? null,
-          input.kind,
-          sha256,
-          input.content.kind,
-          bytes.length,
-          input.report === undefined ? null : JSON.stringify(input.report),
-          input.report === undefined ? null : reportHash(input.report),
-          input.dpParameters === undefined ? null : JSON.stringify(input.dpParameters),
-        ],
-      );
-      await tx.query('update items set current_version_id = $2, status = $3 where id = $1', [input.itemId, id, STATUS_OF[input.kind]]);
-    });
+          [
+            id,
+            input.itemId,
+            input.parentVersionId ?? null,
+            input.kind,
+            sha256,
+            input.content.kind,
+            bytes.length,
+            input.report === undefined ? null : JSON.stringify(input.report),
+            input.report === undefined ? null : reportHash(input.report),
+            input.dpParameters === undefined ? null : JSON.stringify(input.dpParameters),
+          ],
+        );
+        await tx.query('update items set current_version_id = $2, status = $3 where id = $1', [input.itemId, id, STATUS_OF[input.kind]]);
+        await input.beforeCommit?.(tx, id);
+      });
+    } catch (error) {
+      // Nothing of a refused version stays: its content goes unless another record holds it.
+      if (wroteBlob) await removeBlobIfUnreferenced(this.db, this.blobs, sha256);
+      throw error;
+    }
     this.events.emit('items.changed', { datanetId: item.datanet_id });
     return this.get(id);
   }

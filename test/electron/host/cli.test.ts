@@ -80,6 +80,20 @@ describe('datanet-desk command line', () => {
     ]);
   });
 
+  it('dp calibrate prints the scale of each mechanism (reference values of ../shared/eval/dp)', async () => {
+    const laplace = await cli('dp', 'calibrate', '--mechanism', 'laplace', '--epsilon', '1.0986122886681098');
+    expect(laplace.lines).toEqual([{ mechanism: 'laplace', scale: expect.closeTo(0.9102392266268373, 12) }]);
+    // Balle & Wang's analytic σ for ε = ln 3, δ = 1e-5, Δ₂ = 1 (reference 3.4246623979).
+    const gaussian = await cli('dp', 'calibrate', '--mechanism', 'gaussian', '--epsilon', String(Math.log(3)), '--delta', '1e-5');
+    const sigma = (gaussian.lines[0] as { sigma: number }).sigma;
+    expect(Math.abs(sigma - 3.4246623979) / 3.4246623979).toBeLessThan(1e-6);
+    const rr = await cli('dp', 'calibrate', '--mechanism', 'randomized-response', '--epsilon', String(Math.log(3)), '--k', '2');
+    expect(rr.lines).toEqual([{ mechanism: 'randomized-response', pTruth: expect.closeTo(0.75, 12) }]);
+    const bad = await cli('dp', 'calibrate', '--mechanism', 'gaussian', '--epsilon', '1');
+    expect(bad.code).not.toBe(0);
+    expect(bad.lines).toEqual([{ error: { code: 'invalid_input', message: '--delta is required.' } }]);
+  });
+
   it('errors print {"error":{code,message}} and exit non-zero', async () => {
     const unknown = await cli('import', '--datanet', 'no-such-id', join(FIXTURES, 'good', 'plain.txt'));
     expect(unknown.code).not.toBe(0);

@@ -7,6 +7,10 @@ import { useApi } from '../../api/ApiContext';
 import { downloadText } from '../../components/download';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
 
+function orNull(text: string): number | null {
+  return text.trim() === '' ? null : Number(text);
+}
+
 function mbOf(bytes: number): string {
   return String(Math.round((bytes / MB) * 1000) / 1000);
 }
@@ -23,6 +27,13 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
   const [filesPerSubmission, setFilesPerSubmission] = useState(String(datanet.policy.quota.filesPerSubmission));
   const [filesPerDay, setFilesPerDay] = useState(datanet.policy.quota.filesPerDay === null ? '' : String(datanet.policy.quota.filesPerDay));
   const [isAnonRequired, setIsAnonRequired] = useState(datanet.policy.anonymisation.required);
+  const dp = datanet.policy.dp;
+  const optional = (n: number | null): string => (n === null ? '' : String(n));
+  const [isDpRequired, setIsDpRequired] = useState(dp.required);
+  const [dpEpsilon, setDpEpsilon] = useState(optional(dp.perRecordEpsilon));
+  const [dpDelta, setDpDelta] = useState(optional(dp.delta));
+  const [datasetCap, setDatasetCap] = useState(optional(dp.totalEpsilonCap));
+  const [datanetCap, setDatanetCap] = useState(optional(dp.datanetEpsilonCap));
   const [error, setError] = useState<AppError | null>(null);
   const [status, setStatus] = useState('');
 
@@ -39,6 +50,14 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
         filesPerDay: filesPerDay.trim() === '' ? null : Number(filesPerDay),
       },
       anonymisation: { required: isAnonRequired },
+      dp: {
+        ...datanet.policy.dp,
+        required: isDpRequired,
+        perRecordEpsilon: orNull(dpEpsilon),
+        delta: orNull(dpDelta),
+        totalEpsilonCap: orNull(datasetCap),
+        datanetEpsilonCap: orNull(datanetCap),
+      },
     };
     try {
       const saved = await api.call('datanets.update', { id: datanet.id, name, domain, description, policy });
@@ -131,6 +150,26 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
         <label className="check">
           <input type="checkbox" checked={isAnonRequired} onChange={(e) => setIsAnonRequired(e.target.checked)} />
           Anonymisation required before submission
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={isDpRequired} onChange={(e) => setIsDpRequired(e.target.checked)} />
+          Differential privacy required for tables
+        </label>
+        <label>
+          Default ε per record
+          <input type="number" min="0" step="any" value={dpEpsilon} onChange={(e) => setDpEpsilon(e.target.value)} />
+        </label>
+        <label>
+          δ per application (empty: 0)
+          <input type="number" min="0" step="any" value={dpDelta} onChange={(e) => setDpDelta(e.target.value)} />
+        </label>
+        <label>
+          ε cap per dataset (empty: none)
+          <input type="number" min="0" step="any" value={datasetCap} onChange={(e) => setDatasetCap(e.target.value)} />
+        </label>
+        <label>
+          ε cap for the whole Datanet (empty: none)
+          <input type="number" min="0" step="any" value={datanetCap} onChange={(e) => setDatanetCap(e.target.value)} />
         </label>
       </fieldset>
       <ErrorNote error={error} onDismiss={() => setError(null)} />

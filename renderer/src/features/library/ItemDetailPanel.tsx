@@ -4,11 +4,27 @@ import type { AppError } from '../../../../shared/errors';
 import { formatBytes } from '../../../../shared/import-rules';
 import { useApi } from '../../api/ApiContext';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { DpPanel } from '../dp/DpPanel';
+import type { Policy } from '../../../../shared/policy';
 
-export function ItemDetailPanel({ id, onClose, onRemoved }: { id: string; onClose: () => void; onRemoved: () => void }) {
+type DetailTab = 'preview' | 'privacy';
+
+export function ItemDetailPanel({
+  id,
+  policy,
+  onClose,
+  onRemoved,
+}: {
+  id: string;
+  policy: Policy;
+  onClose: () => void;
+  onRemoved: () => void;
+}) {
   const api = useApi();
   const [item, setItem] = useState<ItemDetail | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [tab, setTab] = useState<DetailTab>('preview');
+  const [revision, setRevision] = useState(0);
 
   useEffect(() => {
     let isCurrent = true;
@@ -19,7 +35,7 @@ export function ItemDetailPanel({ id, onClose, onRemoved }: { id: string; onClos
     return () => {
       isCurrent = false;
     };
-  }, [api, id]);
+  }, [api, id, revision]);
 
   const remove = async (): Promise<void> => {
     if (!item || !window.confirm(`Remove "${item.name}" from this Datanet?`)) return;
@@ -32,7 +48,7 @@ export function ItemDetailPanel({ id, onClose, onRemoved }: { id: string; onClos
   };
 
   return (
-    <aside className="item-detail" aria-label="Item detail">
+    <aside className={`item-detail${tab === 'privacy' ? ' wide' : ''}`} aria-label="Item detail">
       <header>
         <h2>{item?.name ?? '…'}</h2>
         <button type="button" className="link" onClick={onClose} aria-label="Close detail">
@@ -40,7 +56,37 @@ export function ItemDetailPanel({ id, onClose, onRemoved }: { id: string; onClos
         </button>
       </header>
       <ErrorNote error={error} />
-      {item && (
+      <div role="tablist" className="tabs small-tabs">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'preview'}
+          className={tab === 'preview' ? 'active' : ''}
+          onClick={() => setTab('preview')}
+        >
+          Preview
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'privacy'}
+          className={tab === 'privacy' ? 'active' : ''}
+          onClick={() => setTab('privacy')}
+        >
+          Privacy
+        </button>
+      </div>
+      {item &&
+        tab === 'privacy' &&
+        (item.kind === 'table' ? (
+          <DpPanel item={item} policy={policy} onApplied={() => setRevision((r) => r + 1)} />
+        ) : (
+          <p className="note" role="note">
+            Differential privacy is not applied to free text: noise added to prose does not hide who it is about. Text items are protected
+            by anonymisation (detecting and replacing personal data) instead.
+          </p>
+        ))}
+      {item && tab === 'preview' && (
         <>
           <dl className="facts">
             <dt>Path</dt>

@@ -171,7 +171,13 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
           )}
         </div>
         {selectedId && (
-          <ItemDetailPanel key={selectedId} id={selectedId} onClose={() => setSelectedId(null)} onRemoved={() => setSelectedId(null)} />
+          <ItemDetailPanel
+            key={selectedId}
+            id={selectedId}
+            policy={datanet.policy}
+            onClose={() => setSelectedId(null)}
+            onRemoved={() => setSelectedId(null)}
+          />
         )}
       </div>
     </div>
