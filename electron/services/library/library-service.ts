@@ -100,7 +100,7 @@ export class LibraryService {
       const content = await extractContent(bytes, type);
       const stored = await this.store(datanet.id, name, path, type, sha256, bytes, content);
       if (stored.duplicate) return { path, status: 'duplicate', itemId: stored.id, message: 'Already in this Datanet.' };
-      this.events.emit('items.changed', { datanetId: datanet.id });
+      this.events.emitCoalesced('items.changed', datanet.id, { datanetId: datanet.id });
       return { path, status: 'imported', itemId: stored.id };
     } catch (error) {
       if (error instanceof AppError) return rejected(path, error);
