@@ -50,7 +50,25 @@ export const dpMethods = {
   ),
   'dp.apply': method(
     applyInput,
-    z.object({ versionId: z.string(), applied: appliedDpParametersSchema, budget: z.array(budgetStatusSchema) }),
+    z.object({
+      versionId: z.string(),
+      applied: appliedDpParametersSchema,
+      /** Aggregates estimated from the noised records (post-processing: no further budget). */
+      summary: z.array(
+        z.union([
+          z.object({
+            column: z.string(),
+            kind: z.literal('numeric'),
+            count: z.number(),
+            sum: z.number(),
+            mean: z.number(),
+            standardError: z.number().nullable(),
+          }),
+          z.object({ column: z.string(), kind: z.literal('categorical'), count: z.number(), histogram: z.record(z.string(), z.number()) }),
+        ]),
+      ),
+      budget: z.array(budgetStatusSchema),
+    }),
     'Adds noise to a table item as a new version, spending budget; refused past a cap with budget_exhausted.',
   ),
   'dp.budget': method(

@@ -39,6 +39,7 @@ test('configure DP per column, preview, apply, see the ledger, and be refused pa
 
   await panel.getByRole('button', { name: 'Apply noise' }).click();
   await expect(panel.getByRole('status')).toContainText('Applied');
+  await expect(panel.getByLabel('Dataset summary')).toContainText('age: mean');
   const budget = panel.getByRole('table', { name: 'Privacy budget' });
   await expect(budget.locator('tr[data-scope=dataset] .remaining')).toHaveText('0.500');
   await expect(panel.getByLabel('Ledger').locator('li')).toHaveCount(2);

@@ -1,5 +1,6 @@
 import { applyDpToRows, previewDp, type AppliedDpParameters, type ColumnDpConfig, type DpBudget } from '../../../shared/dp/column-config';
 import type { RandomSource } from '../../../shared/dp/random';
+import { summariseNoisedTable, type ColumnSummary } from '../../../shared/dp/summary';
 import { AppError } from '../../../shared/errors';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { LibraryService } from '../library/library-service';
@@ -70,7 +71,9 @@ export class DpService {
    * new version with the parameters applied. The ledger is checked first, and again inside the
    * version's transaction; past a cap nothing is stored and `budget_exhausted` is thrown.
    */
-  async apply(input: ApplyInput): Promise<{ versionId: string; applied: AppliedDpParameters; budget: BudgetStatus[] }> {
+  async apply(
+    input: ApplyInput,
+  ): Promise<{ versionId: string; applied: AppliedDpParameters; summary: ColumnSummary[]; budget: BudgetStatus[] }> {
     const { item, datanet, context } = await this.context(input.itemId);
     // Refuse before the noise is drawn when the budget cannot cover it; the ledger checks again
     // inside the version's transaction against any spend that raced this one.
@@ -78,17 +81,19 @@ export class DpService {
     if (refusal) throw refusal;
     const table = await this.library.readTable(item.id);
     const { rows, applied } = applyDpToRows(table.columns, table.rows, input.columns, input.budget, this.random());
+    const summary = summariseNoisedTable(table.columns, rows, applied);
     const version = await this.versions.create({
       itemId: item.id,
       kind: 'dp',
       parentVersionId: table.versionId,
       content: { kind: 'table', columns: table.columns, rows },
       dpParameters: applied,
+      report: { dpSummary: summary },
       beforeCommit: async (tx, versionId) => {
         await this.ledger.spend(tx, context, datanet.policy, spendsOf(applied), versionId);
       },
     });
-    return { versionId: version.id, applied, budget: await this.ledger.status(context, datanet.policy) };
+    return { versionId: version.id, applied, summary, budget: await this.ledger.status(context, datanet.policy) };
   }
 
   /** The budget of an item's three scopes and its ledger entries. */

@@ -95,6 +95,7 @@ export function DpPanel({ item, policy, onApplied }: { item: ItemDetail; policy:
   const [entries, setEntries] = useState<{ id: string; createdAt: string; mechanism: string; epsilon: number; operation: string }[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [status, setStatus] = useState('');
+  const [summary, setSummary] = useState<MethodOutput<'dp.apply'>['summary']>([]);
 
   const refreshBudget = useCallback(async () => {
     try {
@@ -125,6 +126,7 @@ export function DpPanel({ item, policy, onApplied }: { item: ItemDetail; policy:
       else {
         const r = await api.call('dp.apply', input);
         setStatus(`Applied: a new version with noise on ${r.applied.columns.length} column(s), ε ${fmt(r.applied.totalEpsilon)}.`);
+        setSummary(r.summary);
         setPreview(null);
         await refreshBudget();
         onApplied();
@@ -259,6 +261,27 @@ export function DpPanel({ item, policy, onApplied }: { item: ItemDetail; policy:
         <p role="status" className="dp-status">
           {status}
         </p>
+      )}
+      {summary.length > 0 && (
+        <div className="dp-summary" aria-label="Dataset summary">
+          <h3>Dataset summary (estimated from the noised records)</h3>
+          <ul>
+            {summary.map((c) =>
+              c.kind === 'numeric' ? (
+                <li key={c.column}>
+                  <strong>{c.column}</strong>: mean {fmt(c.mean)} ± {fmt(c.standardError)} over {c.count} records
+                </li>
+              ) : (
+                <li key={c.column}>
+                  <strong>{c.column}</strong>:{' '}
+                  {Object.entries(c.histogram)
+                    .map(([value, share]) => `${value} ${(Math.max(0, share) * 100).toFixed(1)}%`)
+                    .join(', ')}
+                </li>
+              ),
+            )}
+          </ul>
+        </div>
       )}
       {preview && (
         <div className="dp-preview" aria-label="Expected error">

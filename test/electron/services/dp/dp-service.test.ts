@@ -52,6 +52,8 @@ describe('DpService', () => {
     expect(result.applied.unchangedColumns).toEqual(['note']);
     const version = await services.versions.get(result.versionId);
     expect(version.dpParameters).toEqual(result.applied);
+    expect(version.report).toEqual({ dpSummary: result.summary });
+    expect(result.summary.map((c) => c.column)).toEqual(['age', 'sex', 'visits']);
     const noisy = await services.library.readTable(itemId);
     expect(noisy.versionId).toBe(result.versionId);
     expect(noisy.rows).toHaveLength(300);
