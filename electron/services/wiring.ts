@@ -87,6 +87,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     'dp.apply': (input) => dp.apply(input),
     'dp.budget': ({ itemId }) => dp.budget(itemId),
     'dp.ledger': ({ datanetId }) => ledger.list({ datanetId }),
+    'dp.contributorCap': async () => ({ epsilonCap: await ledger.contributorCap() }),
     'dp.setContributorCap': async ({ epsilonCap }) => {
       await ledger.setContributorCap(epsilonCap);
       return { epsilonCap };

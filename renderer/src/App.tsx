@@ -8,6 +8,7 @@ import { ErrorNote, toAppError } from './components/ErrorNote';
 import { CreateDatanetDialog } from './features/datanets/CreateDatanetDialog';
 import { DatanetView } from './features/datanets/DatanetView';
 import { ImportDatanetButton } from './features/datanets/ImportDatanetButton';
+import { SettingsView } from './features/settings/SettingsView';
 
 const SELECTED_KEY = 'datanet-desk.selected-datanet';
 
@@ -17,6 +18,7 @@ export function App() {
   const [datanets, setDatanets] = useState<Datanet[] | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(() => localStorage.getItem(SELECTED_KEY));
   const [isCreating, setIsCreating] = useState(false);
+  const [isSettingsOpen, setIsSettingsOpen] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
 
   const refresh = useCallback(async () => {
@@ -49,9 +51,12 @@ export function App() {
             <button
               key={d.id}
               type="button"
-              className={`datanet-link${d.id === selected?.id ? ' active' : ''}`}
-              aria-current={d.id === selected?.id ? 'page' : undefined}
-              onClick={() => select(d.id)}
+              className={`datanet-link${!isSettingsOpen && d.id === selected?.id ? ' active' : ''}`}
+              aria-current={!isSettingsOpen && d.id === selected?.id ? 'page' : undefined}
+              onClick={() => {
+                setIsSettingsOpen(false);
+                select(d.id);
+              }}
             >
               <span className="name">{d.name}</span>
               <span className="count" aria-label={`${d.itemCount} items`}>
@@ -71,6 +76,9 @@ export function App() {
             }}
             onError={setError}
           />
+          <button type="button" className={`settings-link${isSettingsOpen ? ' active' : ''}`} onClick={() => setIsSettingsOpen(true)}>
+            Settings
+          </button>
         </div>
       </aside>
       <main className="content">
@@ -80,7 +88,9 @@ export function App() {
           </div>
         )}
         <ErrorNote error={error} onDismiss={() => setError(null)} />
-        {datanets === null ? (
+        {isSettingsOpen ? (
+          <SettingsView />
+        ) : datanets === null ? (
           <p className="muted">Loading…</p>
         ) : selected ? (
           <DatanetView

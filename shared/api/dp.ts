@@ -77,6 +77,11 @@ export const dpMethods = {
     'Budget spent and left for an item’s dataset, its Datanet and the contributor, with the ledger entries.',
   ),
   'dp.ledger': method(z.object({ datanetId: idSchema.optional() }).strict(), z.array(ledgerEntrySchema), 'Ledger entries, newest first.'),
+  'dp.contributorCap': method(
+    z.object({}).strict(),
+    z.object({ epsilonCap: z.number().nullable() }),
+    'The overall ε cap of this contributor across every Datanet (null: none).',
+  ),
   'dp.setContributorCap': method(
     z.object({ epsilonCap: z.number().positive().nullable() }).strict(),
     z.object({ epsilonCap: z.number().nullable() }),
