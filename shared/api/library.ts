@@ -7,6 +7,7 @@ import { fileTypeSchema } from '../file-types';
 /** imported → anonymised (a reviewed anonymised version exists) → dp_applied (noise added to a table). */
 export const ITEM_STATUSES = ['imported', 'anonymised', 'dp_applied'] as const;
 export const itemStatusSchema = z.enum(ITEM_STATUSES);
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 export const itemSummarySchema = z.object({
   id: idSchema,

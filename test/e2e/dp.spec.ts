@@ -44,6 +44,9 @@ test('configure DP per column, preview, apply, see the ledger, and be refused pa
   await expect(budget.locator('tr[data-scope=dataset] .remaining')).toHaveText('0.500');
   await expect(panel.getByLabel('Ledger').locator('li')).toHaveCount(2);
   await expect(app.itemRow(csv.split('/').at(-1) as string)).toContainText('dp_applied');
+  await page.getByLabel('Filter by status').selectOption('dp_applied');
+  await expect(app.itemRows()).toHaveCount(1);
+  await page.getByLabel('Filter by status').selectOption('');
 
   // A second application of ε 1 would pass the cap of 1.5: refused, nothing spent.
   await panel.getByRole('button', { name: 'Preview' }).click();

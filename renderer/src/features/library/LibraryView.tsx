@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { Datanet } from '../../../../shared/api/datanets';
-import type { ItemSummary } from '../../../../shared/api/library';
+import { ITEM_STATUSES, type ItemStatus, type ItemSummary } from '../../../../shared/api/library';
 import type { AppError } from '../../../../shared/errors';
 import { FILE_TYPES, type FileType } from '../../../../shared/file-types';
 import { formatBytes } from '../../../../shared/import-rules';
@@ -18,6 +18,7 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
   const api = useApi();
   const [items, setItems] = useState<ItemSummary[] | null>(null);
   const [type, setType] = useState<FileType | ''>('');
+  const [status, setStatus] = useState<ItemStatus | ''>('');
   const [query, setQuery] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -28,11 +29,18 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
 
   const refresh = useCallback(async () => {
     try {
-      setItems(await api.call('items.list', { datanetId: datanet.id, ...(type ? { type } : {}), ...(query ? { query } : {}) }));
+      setItems(
+        await api.call('items.list', {
+          datanetId: datanet.id,
+          ...(type ? { type } : {}),
+          ...(status ? { status } : {}),
+          ...(query ? { query } : {}),
+        }),
+      );
     } catch (e) {
       setError(toAppError(e));
     }
-  }, [api, datanet.id, type, query]);
+  }, [api, datanet.id, type, status, query]);
 
   useEffect(() => {
     void refresh();
@@ -107,6 +115,17 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
             ))}
           </select>
         </label>
+        <label className="inline">
+          Status
+          <select value={status} onChange={(e) => setStatus(e.target.value as ItemStatus | '')} aria-label="Filter by status">
+            <option value="">All</option>
+            {ITEM_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
         <input
           type="search"
           placeholder="Search names"
@@ -122,9 +141,9 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
           {items === null ? (
             <p className="muted">Loading…</p>
           ) : items.length === 0 ? (
-            query || type ? (
+            query || type || status ? (
               <EmptyState title="No items match">
-                <p>Clear the search or the type filter.</p>
+                <p>Clear the search or the filters.</p>
               </EmptyState>
             ) : (
               <EmptyState title="This Datanet has no files yet">
