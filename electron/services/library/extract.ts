@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import mammoth from 'mammoth';
-import Papa from 'papaparse';
-import type { Parser, ParseStepResult } from 'papaparse';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { AppError } from '../../../shared/errors';
 import { FILE_TYPES, type FileType } from '../../../shared/file-types';
+import { readCsv } from './csv-scan';
 
 export type TableContent = {
   kind: 'table';
@@ -34,11 +33,7 @@ export const PREVIEW_ROWS = 200;
  *
  * @throws AppError with a specific code for every kind of bad input.
  */
-export async function extractContent(
-  bytes: Uint8Array,
-  type: FileType,
-  options: { maxRows?: number } = {},
-): Promise<ExtractedContent> {
+export async function extractContent(bytes: Uint8Array, type: FileType, options: { maxRows?: number } = {}): Promise<ExtractedContent> {
   const maxRows = options.maxRows ?? PREVIEW_ROWS;
   switch (type) {
     case 'txt':
@@ -179,11 +174,10 @@ function byteLineAt(bytes: Uint8Array, offset: number): number {
   return line;
 }
 
-/** 1-based line of `offset`, counting `\n` (which also ends `\r\n` lines) or `\r` for old Mac files. */
-function lineAt(text: string, offset: number, linebreak = '\n'): number {
-  const mark = linebreak === '\r' ? '\r' : '\n';
+/** 1-based line of `offset`, counting `\n` (which also ends `\r\n` lines). */
+function lineAt(text: string, offset: number): number {
   let line = 1;
-  for (let i = text.indexOf(mark); i >= 0 && i < offset; i = text.indexOf(mark, i + 1)) line++;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }
 
@@ -350,103 +344,7 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
 // --- csv ----------------------------------------------------------------------------------------
 
 function extractCsv(text: string, maxRows: number): TableContent {
-  let columns: string[] | undefined;
-  const previewRows: string[][] = [];
-  let rowCount = 0;
-  let failure: AppError | undefined;
-
-  const step = (result: ParseStepResult<string[]>, parser: Parser): void => {
-    const row = result.data;
-    const problem = result.errors.find((e) => e.code !== 'UndetectableDelimiter');
-    if (problem) {
-      const line = problem.index === undefined ? rowLine(text, row, result.meta) : lineAt(text, problem.index, result.meta.linebreak);
-      const what =
-        problem.code === 'MissingQuotes'
-          ? `Line ${line} opens a quoted field that is never closed. Add the missing " or remove the stray one.`
-          : problem.code === 'InvalidQuotes'
-            ? `Line ${line} has a quote in the wrong place: inside a quoted field a " must be written twice ("").`
-            : `Line ${line} cannot be read: ${problem.message}.`;
-      failure = new AppError('malformed_csv', what, { line, reason: problem.code });
-      parser.abort();
-      return;
-    }
-    if (columns === undefined) {
-      failure = headerProblem(row, rowLine(text, row, result.meta));
-      columns = row;
-      if (failure) parser.abort();
-      return;
-    }
-    if (row.length !== columns.length) {
-      const line = rowLine(text, row, result.meta);
-      failure = new AppError('malformed_csv', `Line ${line} has ${row.length} fields but the header row has ${columns.length}.`, {
-        line,
-        reason: row.length < columns.length ? 'TooFewFields' : 'TooManyFields',
-        expected: columns.length,
-        found: row.length,
-      });
-      parser.abort();
-      return;
-    }
-    if (previewRows.length < maxRows) previewRows.push(row);
-    rowCount++;
-  };
-
-  Papa.parse<string[]>(text, {
-    header: false,
-    // 'greedy' also skips lines holding only spaces, which people do not see as records.
-    skipEmptyLines: 'greedy',
-    delimitersToGuess: [',', ';', '\t', '|'],
-    step,
-  });
-  if (failure) throw failure;
-  if (columns === undefined) throw new AppError('empty_file', 'The CSV file has no rows, only blank lines.');
-  if (rowCount === 0) throw new AppError('empty_file', 'The CSV file has a header row but no data rows.');
-  return { kind: 'table', format: 'csv', columns, previewRows, rowCount };
-}
-
-/**
- * The physical line a record starts on. The parser reports where a record ends; line breaks
- * inside its quoted fields are subtracted, which stays right after earlier multi-line fields.
- */
-function rowLine(text: string, row: string[], meta: { cursor: number; linebreak: string }): number {
-  let end = meta.cursor;
-  if (meta.linebreak && text.startsWith(meta.linebreak, end - meta.linebreak.length)) end -= meta.linebreak.length;
-  const mark = meta.linebreak === '\r' ? '\r' : '\n';
-  let inner = 0;
-  for (const field of row) {
-    for (let i = field.indexOf(mark); i >= 0; i = field.indexOf(mark, i + 1)) inner++;
-  }
-  return lineAt(text, end, meta.linebreak) - inner;
-}
-
-function headerProblem(header: string[], line: number): AppError | undefined {
-  const seen = new Set<string>();
-  for (const [i, name] of header.entries()) {
-    if (name.trim() === '') {
-      return new AppError(
-        'malformed_csv',
-        `Column ${i + 1} of the header row (line ${line}) has no name. Name every column, or remove a trailing delimiter.`,
-        {
-          line,
-          reason: 'empty_header',
-          column: i + 1,
-        },
-      );
-    }
-    if (seen.has(name)) {
-      return new AppError(
-        'malformed_csv',
-        `The header row (line ${line}) names the column "${name}" twice. Give every column its own name.`,
-        {
-          line,
-          reason: 'duplicate_header',
-          column: i + 1,
-        },
-      );
-    }
-    seen.add(name);
-  }
-  return undefined;
+  return { kind: 'table', format: 'csv', ...readCsv(text, maxRows) };
 }
 
 // --- json and jsonl -----------------------------------------------------------------------------
