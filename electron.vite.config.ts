@@ -19,6 +19,8 @@ export default defineConfig({
           host: resolve('electron/host/index.ts'),
           cli: resolve('electron/host/cli.ts'),
           services: resolve('electron/services/index.ts'),
+          // Embedding inference runs in this worker thread, off the thread that serves the UI.
+          'embed-worker': resolve('electron/services/embeddings/embed-worker.ts'),
         },
       },
     },

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'unavailable',
   'cancelled',
   'internal',
+  // the contributor's key is stored but not open: unlock it (passphrase) and try again
+  'wallet_locked',
   // import and format validation
   'unsupported_type',
   'type_not_accepted',
@@ -28,6 +30,8 @@ export const ERROR_CODES = [
   'malformed_csv',
   'malformed_json',
   'invalid_policy',
+  // a model folder that transformers.js cannot use (missing files, wrong vector size)
+  'invalid_model',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createDispatcher, describeZodError, type Dispatcher } from '../../shared/api/dispatcher';
 import type { MethodName, MethodOutput } from '../../shared/api/index';
 import { AppError, isAppError } from '../../shared/errors';
@@ -9,14 +10,32 @@ import { datanetExportSchema, policySchema } from '../../shared/policy';
 import { defaultDataDir } from '../services/paths';
 import { createServices, type Services } from '../services/wiring';
 import { parseArgs } from './args';
+import { EMBEDDING_USAGE, EMBEDDING_VALUED, runEmbeddingCommand } from './cli-embeddings';
+import { SUBMIT_USAGE, SUBMIT_VALUED, runOfflineSubmitCommand, runSubmitCommand } from './cli-submit';
 
 const USAGE = `usage: datanet-desk [--data-dir DIR] COMMAND
   datanet create --name NAME [--domain D] [--description TEXT] [--policy FILE.json]
   datanet list
   import --datanet ID PATH...
-  dp calibrate --mechanism laplace|gaussian|randomized-response --epsilon E [--delta D] [--sensitivity S] [--k K]`;
+  dp calibrate --mechanism laplace|gaussian|randomized-response --epsilon E [--delta D] [--sensitivity S] [--k K]
+${EMBEDDING_USAGE}
+${SUBMIT_USAGE}`;
 
-const VALUED = ['data-dir', 'name', 'domain', 'description', 'policy', 'datanet', 'mechanism', 'epsilon', 'delta', 'sensitivity', 'k'];
+const VALUED = [
+  'data-dir',
+  'name',
+  'domain',
+  'description',
+  'policy',
+  'datanet',
+  'mechanism',
+  'epsilon',
+  'delta',
+  'sensitivity',
+  'k',
+  ...EMBEDDING_VALUED,
+  ...SUBMIT_VALUED,
+];
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -91,8 +110,12 @@ async function run(argv: string[], services: () => Promise<Services>): Promise<v
     print(calibrate(options));
     return;
   }
+  const args = [sub, ...rest].filter((a): a is string => a !== undefined);
+  if (await runOfflineSubmitCommand(command, args, print)) return;
   const s = await services();
   const dispatch = createDispatcher(s.handlers, (error) => console.error(error));
+  if (await runEmbeddingCommand(command, options, s, dispatch, print)) return;
+  if (await runSubmitCommand(command, sub, options, s, dispatch, print)) return;
   if (command === 'datanet' && sub === 'create') {
     const name = options.get('name');
     if (!name) throw new AppError('invalid_input', '--name is required.');
@@ -137,7 +160,16 @@ export async function cliMain(argv: string[]): Promise<number> {
     const { options } = parseArgs(argv, VALUED);
     const dataDir = resolve(options.get('data-dir') ?? defaultDataDir());
     await run(argv, async () => {
-      services = await createServices({ dataDir, host: 'node', version: __APP_VERSION__ });
+      services = await createServices({
+        dataDir,
+        host: 'node',
+        version: __APP_VERSION__,
+        // The CLI drives the submission queue itself (submit); other commands must not start network work.
+        submission: { isAutomatic: false },
+        embedWorkerPath: fileURLToPath(new URL('./embed-worker.js', import.meta.url)),
+        bundledModelsDir: fileURLToPath(new URL('../../resources/models', import.meta.url)),
+        embeddingModelDir: options.get('model') ?? (process.env.DATANET_DESK_MODEL_DIR || undefined),
+      });
       return services;
     });
     return 0;

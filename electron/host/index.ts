@@ -23,7 +23,14 @@ async function main(): Promise<void> {
   const port = Number(options.get('port') ?? process.env.PORT ?? 5178);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('invalid_input', `--port must be 0..65535. ${USAGE}`);
   const dataDir = resolve(options.get('data-dir') ?? defaultDataDir());
-  const services = await createServices({ dataDir, host: 'node', version: __APP_VERSION__ });
+  const services = await createServices({
+    dataDir,
+    host: 'node',
+    version: __APP_VERSION__,
+    embedWorkerPath: fileURLToPath(new URL('./embed-worker.js', import.meta.url)),
+    bundledModelsDir: fileURLToPath(new URL('../../resources/models', import.meta.url)),
+    embeddingModelDir: process.env.DATANET_DESK_MODEL_DIR || undefined,
+  });
   const dispatch = createDispatcher(services.handlers, (error, method) => {
     console.error(`internal error in ${method}:`);
     logError(error);

@@ -5,6 +5,7 @@ import { createDispatcher } from '../../shared/api/dispatcher';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/wire';
 import { createServices, type Services } from '../services/wiring';
 import { CONTENT_SECURITY_POLICY } from '../host/security-headers';
+import { createDesktopKeyVault } from './safe-storage-vault';
 import { isTrustedSender, secureWebPreferences } from './window-options';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -70,7 +71,17 @@ async function start(): Promise<void> {
   }
   await app.whenReady();
   hardenSessions();
-  services = await createServices({ dataDir: app.getPath('userData'), host: 'electron', version: app.getVersion() });
+  services = await createServices({
+    dataDir: app.getPath('userData'),
+    host: 'electron',
+    version: app.getVersion(),
+    embedWorkerPath: join(here, 'embed-worker.js'),
+    // electron-builder copies resources/models to <resources>/models (extraResources).
+    bundledModelsDir: app.isPackaged ? join(process.resourcesPath, 'models') : join(here, '../../resources/models'),
+    embeddingModelDir: process.env.DATANET_DESK_MODEL_DIR || undefined,
+    // The wallet key is kept by the OS keychain (safeStorage) where it really encrypts.
+    submission: { keyVault: createDesktopKeyVault(join(app.getPath('userData'), 'wallet')) },
+  });
   const dispatch = createDispatcher(services.handlers, (error, method) => {
     console.error(`internal error in ${method}:`);
     logError(error);

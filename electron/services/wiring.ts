@@ -9,9 +9,15 @@ import { VersionService } from './library/version-service';
 import { createCsprngRandomSource } from './dp/csprng';
 import { DpLedger } from './dp/ledger';
 import { DpService } from './dp/dp-service';
+import { EmbeddingService } from './embeddings/embedding-service';
 import { acquireDataLock } from './storage/data-lock';
 import { BlobStore } from './storage/blob-store';
 import { TextCache } from './storage/text-cache';
+import { createSubmissionServices, type SubmissionTuning } from './submissions/create-submission-services';
+import type { SubmissionService } from './submissions/submission-service';
+import type { SubmissionQueue } from './submissions/submission-queue';
+import type { NetworkService } from './network/network-service';
+import type { WalletService } from './wallet/wallet-service';
 
 export type HostKind = 'electron' | 'node';
 
@@ -22,6 +28,14 @@ export type ServiceOptions = {
   version: string;
   /** Tests only: keep PGlite in memory while originals still go to `dataDir`. */
   isInMemoryDatabase?: boolean;
+  /** Wallet, network and submission queue settings (Electron main passes its OS-keychain vault). */
+  submission?: SubmissionTuning;
+  /** The built embedding worker (out/main/embed-worker.js), computed by each entry point from its own file. */
+  embedWorkerPath?: string;
+  /** Models shipped with the app (`resources/models`). */
+  bundledModelsDir?: string;
+  /** An embedding model folder that overrides the settings (`--model`, DATANET_DESK_MODEL_DIR). */
+  embeddingModelDir?: string;
 };
 
 export type Services = {
@@ -32,7 +46,12 @@ export type Services = {
   library: LibraryService;
   versions: VersionService;
   dp: DpService;
+  embeddings: EmbeddingService;
   blobs: BlobStore;
+  wallet: WalletService;
+  network: NetworkService;
+  submissions: SubmissionService;
+  submissionQueue: SubmissionQueue;
   close(): Promise<void>;
 };
 
@@ -65,8 +84,27 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const versions = new VersionService(db, blobs, events);
   const ledger = new DpLedger(db);
   const dp = new DpService(library, versions, datanets, ledger, createCsprngRandomSource);
+  const embeddings = new EmbeddingService(db, library, versions, blobs, events, {
+    dataDir: options.dataDir,
+    workerPath: options.embedWorkerPath,
+    bundledModelsDir: options.bundledModelsDir,
+    modelDirOverride: options.embeddingModelDir,
+  });
+  const submitting = await createSubmissionServices({
+    dataDir: options.dataDir,
+    db,
+    blobs,
+    datanets,
+    events,
+    tuning: {
+      isBlockedDuplicate: (itemId) => embeddings.isBlockedDuplicate(itemId),
+      embeddingModelOf: (itemId) => embeddings.embeddingModelOf(itemId),
+      ...options.submission,
+    },
+  });
 
   const handlers: Handlers = {
+    ...submitting.handlers,
     'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),
     'datanets.list': () => datanets.list(),
     'datanets.get': ({ id }) => datanets.get(id),
@@ -92,6 +130,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       await ledger.setContributorCap(epsilonCap);
       return { epsilonCap };
     },
+    'embeddings.status': () => embeddings.status(),
+    'embeddings.configure': (input) => embeddings.configure(input),
+    'embeddings.importModel': (input) => embeddings.importModel(input),
+    'embeddings.embedDatanet': (input) => embeddings.embedDatanet(input),
+    'embeddings.cancel': async ({ jobId }) => embeddings.cancel(jobId),
+    'embeddings.coverage': ({ datanetId }) => embeddings.coverage(datanetId),
+    'embeddings.search': (input) => embeddings.search(input),
+    'embeddings.relevance': ({ itemId }) => embeddings.relevance(itemId),
+    'embeddings.duplicates': ({ itemId }) => embeddings.duplicates(itemId),
+    'embeddings.itemQuality': ({ itemId }) => embeddings.itemQuality(itemId),
+    'embeddings.overrideDuplicate': ({ itemId, isOverridden }) => embeddings.overrideDuplicate(itemId, isOverridden),
   };
 
   let isClosed = false;
@@ -103,11 +152,18 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     library,
     versions,
     dp,
+    embeddings,
     blobs,
+    wallet: submitting.wallet,
+    network: submitting.network,
+    submissions: submitting.submissions,
+    submissionQueue: submitting.queue,
     async close() {
       if (isClosed) return;
       isClosed = true;
       try {
+        await submitting.close();
+        await embeddings.close();
         await db.close();
       } finally {
         releaseLock();

@@ -2,12 +2,25 @@ import type { z } from 'zod';
 import { appMethods } from './app';
 import { datanetMethods } from './datanets';
 import { dpMethods } from './dp';
+import { embeddingEvents, embeddingMethods } from './embeddings';
 import { libraryEvents, libraryMethods } from './library';
+import { networkMethods } from './network';
+import { submissionEvents, submissionMethods } from './submissions';
+import { walletEvents, walletMethods } from './wallet';
 
 /** Every contract method, declared once: the handler map, client and preload derive from it. */
-export const methods = { ...appMethods, ...datanetMethods, ...libraryMethods, ...dpMethods } as const;
+export const methods = {
+  ...appMethods,
+  ...datanetMethods,
+  ...libraryMethods,
+  ...dpMethods,
+  ...embeddingMethods,
+  ...walletMethods,
+  ...networkMethods,
+  ...submissionMethods,
+} as const;
 /** Every event the host pushes to renderers. */
-export const events = { ...libraryEvents } as const;
+export const events = { ...libraryEvents, ...embeddingEvents, ...walletEvents, ...submissionEvents } as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -30,3 +43,7 @@ export * from './datanets';
 export * from './library';
 export * from './app';
 export * from './dp';
+export * from './embeddings';
+export * from './wallet';
+export * from './network';
+export * from './submissions';

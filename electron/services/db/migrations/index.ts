@@ -1,8 +1,10 @@
 import { MIGRATION_0001 } from './0001-library';
 import { MIGRATION_0002 } from './0002-versions';
 import { MIGRATION_0003 } from './0003-dp-ledger';
+import { MIGRATION_0004 } from './0004-embeddings';
+import { MIGRATION_0005 } from './0005-submissions';
 
 export type Migration = { version: number; name: string; sql: string };
 
 /** Append-only: never edit a shipped migration, add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003];
+export const MIGRATIONS: readonly Migration[] = [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005];

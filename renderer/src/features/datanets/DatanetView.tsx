@@ -1,9 +1,13 @@
 import { useState } from 'react';
 import type { Datanet } from '../../../../shared/api/datanets';
+import { SemanticSearchPanel } from '../embeddings/SemanticSearchPanel';
 import { LibraryView } from '../library/LibraryView';
+import { SubmitView } from '../submit/SubmitView';
 import { PolicyEditor } from './PolicyEditor';
 
-type Tab = 'library' | 'policy';
+type Tab = 'library' | 'search' | 'policy' | 'submit';
+
+const TAB_LABELS: Record<Tab, string> = { library: 'Library', search: 'Search', policy: 'Policy', submit: 'Submit' };
 
 export function DatanetView({ datanet, onChanged, onRemoved }: { datanet: Datanet; onChanged: () => void; onRemoved: () => void }) {
   const [tab, setTab] = useState<Tab>('library');
@@ -18,7 +22,7 @@ export function DatanetView({ datanet, onChanged, onRemoved }: { datanet: Datane
           </p>
         </div>
         <div role="tablist" className="tabs">
-          {(['library', 'policy'] as const).map((t) => (
+          {(['library', 'search', 'policy', 'submit'] as const).map((t) => (
             <button
               key={t}
               type="button"
@@ -27,12 +31,15 @@ export function DatanetView({ datanet, onChanged, onRemoved }: { datanet: Datane
               className={tab === t ? 'active' : ''}
               onClick={() => setTab(t)}
             >
-              {t === 'library' ? 'Library' : 'Policy'}
+              {TAB_LABELS[t]}
             </button>
           ))}
         </div>
       </header>
-      {tab === 'library' ? <LibraryView datanet={datanet} /> : <PolicyEditor datanet={datanet} onSaved={onChanged} onRemoved={onRemoved} />}
+      {tab === 'library' && <LibraryView datanet={datanet} />}
+      {tab === 'search' && <SemanticSearchPanel datanetId={datanet.id} />}
+      {tab === 'policy' && <PolicyEditor datanet={datanet} onSaved={onChanged} onRemoved={onRemoved} />}
+      {tab === 'submit' && <SubmitView datanet={datanet} />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { formatBytes } from '../../../../shared/import-rules';
 import { useApi } from '../../api/ApiContext';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
 import { DpPanel } from '../dp/DpPanel';
+import { ItemQualityBlock } from '../embeddings/ItemQualityBlock';
 import type { Policy } from '../../../../shared/policy';
 
 type DetailTab = 'preview' | 'privacy';
@@ -106,6 +107,7 @@ export function ItemDetailPanel({
               </>
             )}
           </dl>
+          <ItemQualityBlock itemId={item.id} />
           {item.table ? (
             <div className="table-preview">
               <p className="muted small">

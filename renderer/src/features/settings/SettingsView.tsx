@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AppError } from '../../../../shared/errors';
 import { useApi } from '../../api/ApiContext';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { ModelStatusBlock } from '../embeddings/ModelStatusBlock';
 
 /** The contributor's overall privacy budget across every Datanet. */
 function PrivacyBudgetSettings() {
@@ -55,6 +56,7 @@ export function SettingsView() {
     <section className="settings" aria-label="Settings">
       <h1>Settings</h1>
       <PrivacyBudgetSettings />
+      <ModelStatusBlock />
     </section>
   );
 }

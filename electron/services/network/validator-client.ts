@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import { AppError, errorCodeSchema } from '../../../shared/errors';
+import { errorResponseSchema, faucetResultSchema, healthSchema, verdictSchema } from '../../../shared/validator-api';
+import type { SubmissionRequest, Verdict } from '../../../shared/validator-api';
+
+/** How long the validator may take to judge a submission (it attests its verdict on-chain first). */
+export const VALIDATOR_TIMEOUT_MS = 60_000;
+
+/**
+ * The Datanet validator's HTTP JSON API (shared/validator-api.ts). Every answer is validated;
+ * a network failure is `unavailable` (the queue waits and retries), an error answer keeps the
+ * validator's AppError code.
+ */
+export class ValidatorClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs = VALIDATOR_TIMEOUT_MS,
+  ) {}
+
+  async health(): Promise<z.infer<typeof healthSchema>> {
+    return this.request('GET', '/health', undefined, healthSchema);
+  }
+
+  /** Sends a submission and returns the verdict (idempotent by manifest hash on the validator's side). */
+  async submit(request: SubmissionRequest): Promise<Verdict> {
+    return this.request('POST', '/submissions', request, verdictSchema);
+  }
+
+  /** Asks a devnet faucet for test ether. */
+  async faucet(url: string, address: string): Promise<z.infer<typeof faucetResultSchema>> {
+    return this.request('POST', url, { address }, faucetResultSchema);
+  }
+
+  private async request<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    const url = /^https?:/.test(path) ? path : `${this.baseUrl.replace(/\/$/, '')}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new AppError('unavailable', `The validator at ${new URL(url).origin} cannot be reached (${(error as Error).message}).`, {
+        isNetworkError: true,
+      });
+    }
+    let payload: unknown;
+    try {
+      payload = await response.json();
+    } catch {
+      throw new AppError('unavailable', `The validator answered ${response.status} without JSON.`, { isNetworkError: true });
+    }
+    if (!response.ok) {
+      const failure = errorResponseSchema.safeParse(payload);
+      const code = errorCodeSchema.safeParse(failure.success ? failure.data.error.code : undefined);
+      const message = failure.success ? failure.data.error.message : `HTTP ${response.status}`;
+      throw new AppError(code.success ? code.data : 'internal', `The validator refused: ${message}`, {
+        status: response.status,
+        isNetworkError: response.status >= 500,
+      });
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success)
+      throw new AppError('internal', `The validator's answer does not match its contract (${parsed.error.issues[0]?.message}).`);
+    return parsed.data;
+  }
+}

@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { Handlers } from '../../../shared/api/dispatcher';
+import type { networkMethods } from '../../../shared/api/network';
+import type { submissionMethods } from '../../../shared/api/submissions';
+import type { walletMethods } from '../../../shared/api/wallet';
+import type { DatanetService } from '../datanets/datanet-service';
+import type { Database } from '../db/database';
+import type { EventBus } from '../events';
+import { NetworkService } from '../network/network-service';
+import type { BlobStore } from '../storage/blob-store';
+import type { KeyVault } from '../wallet/key-vault';
+import { KeystoreVault } from '../wallet/keystore-vault';
+import { PASSPHRASE_ENV, WalletService } from '../wallet/wallet-service';
+import type { EmbeddingModelLookup } from './item-files';
+import { SubmissionJournal } from './journal';
+import type { DuplicateChecker } from './preflight';
+import { SubmissionQueue } from './submission-queue';
+import type { QueueOptions } from './submission-queue';
+import { SubmissionService } from './submission-service';
+import { SubmissionStore } from './submission-store';
+
+/** Options of the wallet and submission services; every one has a production default. */
+export type SubmissionTuning = {
+  /** Where the key rests: Electron main passes the OS keychain; default an encrypted keystore file. */
+  keyVault?: KeyVault;
+  /** scrypt N of new keystore files (tests lower it; see KeystoreVault). */
+  keystoreScryptN?: number;
+  /** Default: `DATANET_DESK_PASSPHRASE` from the environment. */
+  environmentPassphrase?: () => string | undefined;
+  isBlockedDuplicate?: DuplicateChecker;
+  embeddingModelOf?: EmbeddingModelLookup;
+  now?: () => number;
+} & Pick<QueueOptions, 'retryBaseMs' | 'retryMaxMs' | 'receiptTimeoutMs' | 'isAutomatic' | 'afterStep' | 'log'>;
+
+type OwnMethod = keyof typeof walletMethods | keyof typeof networkMethods | keyof typeof submissionMethods;
+
+export type SubmissionServices = {
+  wallet: WalletService;
+  network: NetworkService;
+  submissions: SubmissionService;
+  queue: SubmissionQueue;
+  handlers: Pick<Handlers, OwnMethod>;
+  close(): Promise<void>;
+};
+
+/** Builds the wallet, network and submission services and their contract handlers. */
+export async function createSubmissionServices(deps: {
+  dataDir: string;
+  db: Database;
+  blobs: BlobStore;
+  datanets: DatanetService;
+  events: EventBus;
+  tuning?: SubmissionTuning;
+}): Promise<SubmissionServices> {
+  const tuning = deps.tuning ?? {};
+  const vault = tuning.keyVault ?? new KeystoreVault(join(deps.dataDir, 'wallet'), { scryptN: tuning.keystoreScryptN });
+  const wallet = new WalletService({
+    vault,
+    events: deps.events,
+    environmentPassphrase: tuning.environmentPassphrase ?? (() => process.env[PASSPHRASE_ENV]),
+  });
+  const network = new NetworkService(deps.db);
+  const store = new SubmissionStore(deps.db);
+  const queue = new SubmissionQueue({
+    store,
+    journal: new SubmissionJournal(join(deps.dataDir, 'submissions', 'journal.jsonl')),
+    wallet,
+    network,
+    blobs: deps.blobs,
+    events: deps.events,
+    now: tuning.now,
+    retryBaseMs: tuning.retryBaseMs,
+    retryMaxMs: tuning.retryMaxMs,
+    receiptTimeoutMs: tuning.receiptTimeoutMs,
+    isAutomatic: tuning.isAutomatic,
+    afterStep: tuning.afterStep,
+    log: tuning.log ?? ((line) => console.error(line)),
+  });
+  const submissions = new SubmissionService({
+    db: deps.db,
+    store,
+    queue,
+    blobs: deps.blobs,
+    datanets: deps.datanets,
+    wallet,
+    network,
+    now: tuning.now,
+    isBlockedDuplicate: tuning.isBlockedDuplicate,
+    embeddingModelOf: tuning.embeddingModelOf,
+  });
+  await queue.start();
+
+  const handlers: Pick<Handlers, OwnMethod> = {
+    'wallet.status': () => wallet.status(),
+    'wallet.create': (input) => wallet.create(input),
+    'wallet.import': (input) => wallet.importKey(input),
+    'wallet.address': () => wallet.address(),
+    'wallet.unlock': async (input) => {
+      const result = await wallet.unlock(input);
+      // Submissions waiting for the key can go on now.
+      await submissions.retry();
+      return result;
+    },
+    'wallet.lock': () => wallet.lock(),
+    'wallet.balance': () => submissions.balance(),
+    'wallet.fund': () => submissions.fund(),
+    'network.get': async () => ({ profile: await network.get() }),
+    'network.setProfile': async ({ json }) => {
+      const profile = await network.setProfileJson(json);
+      await submissions.retry();
+      return { profile };
+    },
+    'network.status': () => network.status(),
+    'submissions.quota': ({ datanetId }) => submissions.quota(datanetId),
+    'submissions.plan': ({ datanetId, itemIds }) => submissions.plan(datanetId, itemIds),
+    'submissions.preflight': ({ datanetId, itemIds }) => submissions.preflight(datanetId, itemIds),
+    'submissions.prepare': ({ datanetId, itemIds }) => submissions.prepare(datanetId, itemIds),
+    'submissions.submit': (input) => submissions.submit(input),
+    'submissions.list': ({ datanetId }) => submissions.list(datanetId),
+    'submissions.get': ({ id }) => submissions.get(id),
+    'submissions.retry': ({ id }) => submissions.retry(id),
+    'submissions.verifyAttestation': async ({ json }) => submissions.verifyAttestationJson(json),
+    'submissions.attestation': ({ id }) => submissions.attestationJson(id),
+  };
+  return { wallet, network, submissions, queue, handlers, close: () => queue.stop() };
+}

@@ -1,0 +1,129 @@
+import type { SubmissionFile } from '../../../shared/api/submissions';
+import { fileTypeSchema, type FileType } from '../../../shared/file-types';
+import type { ManifestFile } from '../../../shared/manifest';
+import { dpParametersSchema } from '../../../shared/manifest';
+import type { Database } from '../db/database';
+
+/** The embedding model an item was embedded with, when the embeddings service knows one. */
+export type EmbeddingModelLookup = (itemId: string) => Promise<string | null>;
+
+/** An item resolved to what a submission would carry, with where its bytes are stored. */
+export type ResolvedItemFile = {
+  file: SubmissionFile;
+  datanetId: string;
+  kind: 'text' | 'table';
+  /** The stored content (blob store key: lower-case hex, no 0x). */
+  contentSha256: string;
+  manifestEntry: ManifestFile;
+};
+
+type ItemRow = {
+  id: string;
+  datanet_id: string;
+  name: string;
+  type: string;
+  kind: 'text' | 'table';
+  sha256: string;
+  size: string | number;
+  current_version_id: string | null;
+};
+
+type VersionRow = {
+  id: string;
+  parent_version_id: string | null;
+  kind: 'anonymised' | 'dp';
+  content_kind: 'text' | 'table';
+  content_sha256: string;
+  size: string | number;
+  report_hash: string | null;
+  dp_parameters: unknown;
+};
+
+/** A stored hash as manifest hex: lower-case, 0x-prefixed (stores keep bare hex). */
+function asBytes32(hash: string): string {
+  const hex = hash.toLowerCase();
+  return hex.startsWith('0x') ? hex : `0x${hex}`;
+}
+
+/**
+ * The type a version's content is submitted as: versions are stored as UTF-8 text or CSV, so an
+ * anonymised PDF or DOCX goes out as plain text, and any table (CSV, JSON, JSONL) as CSV.
+ */
+function submittedType(original: FileType, contentKind: 'text' | 'table'): FileType {
+  if (contentKind === 'table') return 'csv';
+  return original === 'md' ? 'md' : 'txt';
+}
+
+/**
+ * Resolves items to the files a submission carries: the item's current version (the end of its
+ * anonymisation/DP chain) or, without one, its original. The anonymisation report hash is that of
+ * the newest anonymised version in the chain; DP parameters are those of the DP versions in it
+ * (one object for one application, `{applications: [...]}` oldest first for several).
+ */
+export async function resolveItemFiles(
+  db: Database,
+  itemIds: readonly string[],
+  embeddingModelOf?: EmbeddingModelLookup,
+): Promise<Map<string, ResolvedItemFile>> {
+  const resolved = new Map<string, ResolvedItemFile>();
+  if (itemIds.length === 0) return resolved;
+  const { rows: items } = await db.query<ItemRow>(
+    'select id, datanet_id, name, type, kind, sha256, size, current_version_id from items where id = any($1)',
+    [[...new Set(itemIds)]],
+  );
+  const { rows: versions } = await db.query<VersionRow & { item_id: string }>(
+    `select id, item_id, parent_version_id, kind, content_kind, content_sha256, size, report_hash, dp_parameters
+     from item_versions where item_id = any($1)`,
+    [items.map((i) => i.id)],
+  );
+  const byId = new Map(versions.map((v) => [v.id, v]));
+  for (const item of items) {
+    const original = fileTypeSchema.parse(item.type);
+    const chain: VersionRow[] = [];
+    const seen = new Set<string>();
+    for (let id = item.current_version_id; id !== null && !seen.has(id);) {
+      seen.add(id);
+      const version = byId.get(id);
+      if (!version) break;
+      chain.push(version);
+      id = version.parent_version_id;
+    }
+    const current = chain[0];
+    const anonymised = chain.find((v) => v.kind === 'anonymised' && v.report_hash !== null);
+    const dpApplications = chain
+      .filter((v) => v.kind === 'dp' && v.dp_parameters !== null)
+      .reverse()
+      .map((v) => dpParametersSchema.parse(v.dp_parameters));
+    const dpParameters =
+      dpApplications.length === 0 ? null : dpApplications.length === 1 ? (dpApplications[0] ?? null) : { applications: dpApplications };
+    const contentSha256 = current ? current.content_sha256 : item.sha256;
+    const bytes = Number(current ? current.size : item.size);
+    const type = current ? submittedType(original, current.content_kind) : original;
+    const embeddingModelId = embeddingModelOf ? await embeddingModelOf(item.id) : null;
+    const file: SubmissionFile = {
+      itemId: item.id,
+      name: item.name,
+      versionId: current?.id ?? null,
+      sha256: `0x${contentSha256}`,
+      bytes,
+      type,
+      isAnonymised: anonymised !== undefined,
+      hasDp: dpParameters !== null,
+    };
+    resolved.set(item.id, {
+      file,
+      datanetId: item.datanet_id,
+      kind: item.kind,
+      contentSha256,
+      manifestEntry: {
+        sha256: `0x${contentSha256}`,
+        bytes,
+        type,
+        anonymisationReportHash: anonymised?.report_hash ? asBytes32(anonymised.report_hash) : null,
+        dpParameters,
+        embeddingModelId,
+      },
+    });
+  }
+  return resolved;
+}

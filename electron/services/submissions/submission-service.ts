@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import type { PreparedSubmission, Preflight, QuotaStatus, Submission } from '../../../shared/api/submissions';
+import { AppError } from '../../../shared/errors';
+import { buildManifest, manifestHash } from '../../../shared/manifest';
+import { checkQuota, planBatches, remainingQuota, utcDay } from '../../../shared/quota';
+import type { BatchPlan } from '../../../shared/quota';
+import { signingPrompt } from '../../../shared/submission-prompt';
+import { verifyOffchainPackage } from '../chain/offchain';
+import type { OffchainVerification } from '../chain/offchain';
+import type { DatanetService } from '../datanets/datanet-service';
+import type { Database } from '../db/database';
+import { rpcProvider } from '../network/network-service';
+import type { NetworkService } from '../network/network-service';
+import { ValidatorClient } from '../network/validator-client';
+import type { BlobStore } from '../storage/blob-store';
+import type { WalletService } from '../wallet/wallet-service';
+import { resolveItemFiles } from './item-files';
+import type { EmbeddingModelLookup } from './item-files';
+import { preflightItems } from './preflight';
+import type { DuplicateChecker } from './preflight';
+import type { SubmissionQueue } from './submission-queue';
+import type { SubmissionStore } from './submission-store';
+
+export type SubmissionServiceOptions = {
+  db: Database;
+  store: SubmissionStore;
+  queue: SubmissionQueue;
+  blobs: BlobStore;
+  datanets: DatanetService;
+  wallet: WalletService;
+  network: NetworkService;
+  now?: () => number;
+  /** The embeddings service's near-duplicate verdict per item, when it exists. */
+  isBlockedDuplicate?: DuplicateChecker;
+  /** The embedding model an item was embedded with, when known. */
+  embeddingModelOf?: EmbeddingModelLookup;
+};
+
+/**
+ * Submitting within quota: the figures the UI shows (left today, reset time, a plan across days),
+ * the preflight, the manifest and what signing it means, and the hand-over to the durable queue.
+ * Quota and preflight refuse before anything is signed.
+ */
+export class SubmissionService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: SubmissionServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private async contributor(): Promise<string | null> {
+    return (await this.options.wallet.status()).address;
+  }
+
+  /** What is left of today's quota (UTC) for the wallet in a Datanet. */
+  async quota(datanetId: string): Promise<QuotaStatus> {
+    const datanet = await this.options.datanets.get(datanetId);
+    const contributor = await this.contributor();
+    const now = this.now();
+    const day = utcDay(now);
+    const usage = contributor ? await this.options.store.usage(datanetId, contributor, day) : { day, bytes: 0, files: 0 };
+    const left = remainingQuota(datanet.policy.quota, usage, now);
+    return {
+      datanetId,
+      contributor,
+      day,
+      resetsAt: left.resetsAt,
+      bytesPerDay: datanet.policy.quota.bytesPerDay,
+      filesPerDay: datanet.policy.quota.filesPerDay,
+      filesPerSubmission: datanet.policy.quota.filesPerSubmission,
+      usedBytes: usage.bytes,
+      usedFiles: usage.files,
+      bytesLeft: left.bytes,
+      filesLeft: left.files,
+    };
+  }
+
+  /** Splits a selection into submissions across UTC days within the quota. */
+  async plan(datanetId: string, itemIds: readonly string[]): Promise<BatchPlan & { quotaStatus: QuotaStatus }> {
+    const datanet = await this.options.datanets.get(datanetId);
+    const quotaStatus = await this.quota(datanetId);
+    const resolved = await resolveItemFiles(this.options.db, itemIds);
+    const items = itemIds.flatMap((id) => {
+      const r = resolved.get(id);
+      return r ? [{ id, bytes: r.file.bytes }] : [];
+    });
+    const usage = { day: quotaStatus.day, bytes: quotaStatus.usedBytes, files: quotaStatus.usedFiles };
+    return { ...planBatches(datanet.policy.quota, usage, items, this.now()), quotaStatus };
+  }
+
+  /** Checks each selected item against the policy, and the selection against today's quota. */
+  async preflight(datanetId: string, itemIds: readonly string[]): Promise<Preflight> {
+    const datanet = await this.options.datanets.get(datanetId);
+    const contributor = await this.contributor();
+    const resolved = await resolveItemFiles(this.options.db, itemIds, this.options.embeddingModelOf);
+    const items = await preflightItems(itemIds, resolved, {
+      datanetId,
+      policy: datanet.policy,
+      blobs: this.options.blobs,
+      isBlockedDuplicate: this.options.isBlockedDuplicate,
+      submittedContent: contributor ? await this.options.store.submittedContent(datanetId, contributor) : new Set(),
+    });
+    const quotaStatus = await this.quota(datanetId);
+    const totals = {
+      files: items.length,
+      bytes: items.reduce((sum, i) => sum + (i.file?.bytes ?? 0), 0),
+    };
+    const quota = checkQuota(
+      datanet.policy.quota,
+      { day: quotaStatus.day, bytes: quotaStatus.usedBytes, files: quotaStatus.usedFiles },
+      totals,
+    );
+    return {
+      datanetId,
+      isReady: quota.ok && items.every((i) => i.reasons.length === 0),
+      items: items.map((i) => ({ ...i, isReady: i.reasons.length === 0 })),
+      totals,
+      quota,
+      quotaStatus,
+    };
+  }
+
+  /**
+   * Builds the manifest of a selection and describes what signing it means. Refuses with
+   * `quota_exceeded` (with a plan across days) or `invalid_input` (with each item's reasons)
+   * before anything is signed. When the same files are already pending or accepted, describes
+   * that submission instead (submitting again returns it).
+   */
+  async prepare(datanetId: string, itemIds: readonly string[], createdAt?: string): Promise<PreparedSubmission> {
+    const datanet = await this.options.datanets.get(datanetId);
+    const profile = await this.options.network.require();
+    const { address: contributor } = await this.options.wallet.address();
+    const resolved = await resolveItemFiles(this.options.db, itemIds, this.options.embeddingModelOf);
+
+    const contentShas = itemIds.map((id) => resolved.get(id)?.contentSha256 ?? '');
+    const existingId = await this.options.store.findSame(datanetId, contributor, contentShas, profile.chainId);
+    if (existingId) {
+      const existing = await this.options.store.get(existingId);
+      if (existing) {
+        return {
+          datanetId,
+          itemIds: [...itemIds],
+          createdAt: existing.manifest.createdAt,
+          manifest: existing.manifest,
+          manifestHash: existing.manifestHash,
+          prompt: signingPrompt(existing.manifest, existing.manifestHash, existing.network, datanet.name),
+          existingSubmissionId: existing.id,
+        };
+      }
+    }
+
+    const preflight = await this.preflight(datanetId, itemIds);
+    if (!preflight.quota.ok) {
+      const plan = await this.plan(datanetId, itemIds);
+      throw new AppError('quota_exceeded', preflight.quota.reasons.map((r) => r.message).join('; '), {
+        reasons: preflight.quota.reasons,
+        quota: preflight.quotaStatus,
+        plan: { batches: plan.batches, unplannable: plan.unplannable },
+      });
+    }
+    const failing = preflight.items.filter((i) => !i.isReady);
+    if (failing.length > 0) {
+      throw new AppError(
+        'invalid_input',
+        `${failing.length} of ${preflight.items.length} items cannot be submitted yet: ${failing[0]?.reasons[0]?.message ?? ''}`,
+        { items: failing.map((i) => ({ itemId: i.itemId, name: i.name, reasons: i.reasons })) },
+      );
+    }
+    const manifest = buildManifest({
+      datanetId,
+      contributor,
+      files: itemIds.map((id) => (resolved.get(id) as NonNullable<ReturnType<typeof resolved.get>>).manifestEntry),
+      createdAt: createdAt ?? new Date(this.now()).toISOString(),
+    });
+    const hash = manifestHash(manifest);
+    return {
+      datanetId,
+      itemIds: [...itemIds],
+      createdAt: manifest.createdAt,
+      manifest,
+      manifestHash: hash,
+      prompt: signingPrompt(manifest, hash, profile, datanet.name),
+      existingSubmissionId: null,
+    };
+  }
+
+  /**
+   * Signs the prepared manifest and its off-chain attestation and queues the submission. With
+   * `manifestHash`, the manifest rebuilt from the items must be the one the user saw, or nothing
+   * is signed (`conflict`).
+   */
+  async submit(input: { datanetId: string; itemIds: readonly string[]; createdAt?: string; manifestHash?: string }): Promise<Submission> {
+    const prepared = await this.prepare(input.datanetId, input.itemIds, input.createdAt);
+    if (prepared.existingSubmissionId) return this.get(prepared.existingSubmissionId);
+    if (input.manifestHash !== undefined && input.manifestHash !== prepared.manifestHash) {
+      throw new AppError('conflict', 'The selected items changed since the signing prompt was shown; review them again.');
+    }
+    // Before anything is stored: a locked wallet refuses here, and the prompt asks to unlock.
+    const signer = await this.options.wallet.signer();
+    const datanet = await this.options.datanets.get(input.datanetId);
+    const profile = await this.options.network.require();
+    const resolved = await resolveItemFiles(this.options.db, input.itemIds, this.options.embeddingModelOf);
+    const { manifest } = prepared;
+    const { id, isNew } = await this.options.store.insert({
+      id: randomUUID(),
+      manifestHash: prepared.manifestHash,
+      datanetId: input.datanetId,
+      contributor: manifest.contributor,
+      status: 'queued',
+      network: profile,
+      manifest,
+      datanet: { name: datanet.name, description: datanet.description, policy: datanet.policy },
+      signature: null,
+      offchain: null,
+      offchainUid: null,
+      batchId: null,
+      batchPosition: null,
+      onchainUid: null,
+      isOnchainSkipped: false,
+      verdict: null,
+      reasons: [],
+      attempts: 0,
+      nextAttemptAt: null,
+      lastError: null,
+      quotaDay: utcDay(this.now()),
+      fileCount: manifest.totals.files,
+      totalBytes: manifest.totals.bytes,
+      files: input.itemIds.map((itemId, position) => {
+        const r = resolved.get(itemId) as NonNullable<ReturnType<typeof resolved.get>>;
+        return {
+          position,
+          itemId,
+          versionId: r.file.versionId,
+          name: r.file.name,
+          contentSha256: r.contentSha256,
+          bytes: r.file.bytes,
+          type: r.file.type,
+        };
+      }),
+    });
+    if (isNew) {
+      await this.options.queue.signNew(id, signer);
+      this.options.queue.kick();
+    }
+    return this.get(id);
+  }
+
+  /** Submissions, newest first, of one Datanet or all. */
+  async list(datanetId?: string): Promise<Submission[]> {
+    const records = await this.options.store.list(datanetId);
+    return Promise.all(records.map((r) => this.options.store.toPublic(r)));
+  }
+
+  /** One submission, or `not_found`. */
+  async get(id: string): Promise<Submission> {
+    const record = await this.options.store.get(id);
+    if (!record) throw new AppError('not_found', 'That submission does not exist.', { id });
+    return this.options.store.toPublic(record);
+  }
+
+  /** Makes waiting submissions due now and runs the queue. */
+  async retry(id?: string): Promise<{ queued: number }> {
+    const records = id ? [await this.options.store.get(id)] : await this.options.store.list();
+    let queued = 0;
+    for (const record of records) {
+      if (!record || record.status === 'accepted' || record.status === 'rejected') continue;
+      await this.options.store.update(record.id, { nextAttemptAt: null });
+      queued++;
+    }
+    if (id && queued === 0 && !records[0]) throw new AppError('not_found', 'That submission does not exist.', { id });
+    this.options.queue.kick();
+    return { queued };
+  }
+
+  /** A submission's off-chain attestation as the EAS shareable package JSON. */
+  async attestationJson(id: string): Promise<{ json: string }> {
+    const record = await this.options.store.get(id);
+    if (!record) throw new AppError('not_found', 'That submission does not exist.', { id });
+    if (!record.offchain) throw new AppError('not_found', 'This submission has no off-chain attestation yet.');
+    return { json: JSON.stringify(record.offchain) };
+  }
+
+  /** Verifies an EAS off-chain attestation package given as JSON text. */
+  verifyAttestationJson(json: string): OffchainVerification {
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      throw new AppError('invalid_input', 'The attestation is not JSON.');
+    }
+    return verifyOffchainPackage(value);
+  }
+
+  /** The wallet's balance on the selected network. */
+  async balance(): Promise<{ address: string; chainId: number; balanceWei: string }> {
+    const profile = await this.options.network.require();
+    const { address } = await this.options.wallet.address();
+    const provider = rpcProvider(profile, 5_000);
+    try {
+      return { address, chainId: profile.chainId, balanceWei: (await provider.getBalance(address)).toString() };
+    } catch {
+      throw new AppError('unavailable', `${profile.name} cannot be reached.`);
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  /** Test ether from the selected network's faucet (devnet profiles only). */
+  async fund(): Promise<{ address: string; amountWei: string; txHash: string }> {
+    const profile = await this.options.network.require();
+    if (!profile.faucetUrl) throw new AppError('invalid_input', `${profile.name} has no faucet; fund the wallet from another account.`);
+    const { address } = await this.options.wallet.address();
+    const result = await new ValidatorClient(profile.validatorUrl).faucet(profile.faucetUrl, address);
+    return { address, amountWei: result.amount, txHash: result.txHash };
+  }
+}

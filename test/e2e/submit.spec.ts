@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, test } from './fixtures';
+import { countContributions, startBuiltDevnet, type RunningDevnet } from './devnet';
+import { startHost, type RunningHost } from './host';
+import { SubmitPage } from './pages/SubmitPage';
+import type * as ServicesModule from '../../electron/services/index';
+
+const SERVICES = pathToFileURL(fileURLToPath(new URL('../../out/main/services.js', import.meta.url))).href;
+const PASSPHRASE = 'correct horse battery staple';
+
+const NOTES = [
+  'Patient [PERSON_1] presented with a persistent dry cough and low grade fever for three days. Chest auscultation revealed scattered wheezing. Prescribed a salbutamol inhaler and advised rest.',
+  'Follow up visit for type 2 diabetes mellitus. HbA1c improved from 8.1 to 7.2 percent on metformin twice daily. Discussed diet, regular exercise and daily foot inspection.',
+  'Admitted via the emergency department with acute right lower quadrant abdominal pain and rebound tenderness. Ultrasound consistent with appendicitis; laparoscopic appendectomy performed.',
+];
+
+/**
+ * The library as the anonymiser leaves it: three notes, each with an anonymised version and its
+ * report (made through the VersionService of the built services, before the host opens the
+ * folder: no anonymisation method is on the contract yet). A second Datanet has a small quota.
+ */
+async function seedLibrary(dataDir: string): Promise<void> {
+  const { createServices } = (await import(SERVICES)) as typeof ServicesModule;
+  const s = await createServices({ dataDir, host: 'node', version: 'e2e', submission: { isAutomatic: false } });
+  try {
+    const notes = await s.datanets.create({ name: 'Cardiology notes', domain: 'clinical', description: 'Anonymised clinical notes.' });
+    const small = await s.datanets.create({ name: 'Small quota', domain: 'clinical', description: 'Anonymised clinical notes.' });
+    await s.datanets.update({ id: small.id, policy: { ...small.policy, quota: { ...small.policy.quota, bytesPerDay: 400 } } });
+    for (const datanet of [notes, small]) {
+      for (const [i, text] of NOTES.entries()) {
+        const raw = text.replace('[PERSON_1]', 'John Smith');
+        const { itemId } = await s.library.importBytes({
+          datanetId: datanet.id,
+          name: `note-${i + 1}.txt`,
+          bytes: new TextEncoder().encode(`${raw}\n`),
+        });
+        if (!itemId) throw new Error('import failed');
+        await s.versions.create({
+          itemId,
+          kind: 'anonymised',
+          content: { kind: 'text', text: `${text}\n${datanet.name}` },
+          report: { detections: [{ type: 'PERSON', operator: 'placeholder', count: text.includes('[PERSON_1]') ? 1 : 0 }] },
+        });
+      }
+    }
+  } finally {
+    await s.close();
+  }
+}
+
+let devnet: RunningDevnet | undefined;
+let host: RunningHost | undefined;
+let devnetDir: string | undefined;
+
+test.afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+  await devnet?.stop();
+  devnet = undefined;
+  if (devnetDir) rmSync(devnetDir, { recursive: true, force: true });
+  devnetDir = undefined;
+});
+
+/** A devnet of its own, the library seeded, and the host started on the test's data folder. */
+async function start(dataDir: string): Promise<{ profilePath: string }> {
+  devnetDir = mkdtempSync(join(tmpdir(), 'datanet-desk-e2e-devnet-'));
+  devnet = await startBuiltDevnet(join(devnetDir, 'chain'));
+  const profilePath = join(devnetDir, 'profile.json');
+  writeFileSync(profilePath, JSON.stringify(devnet.profile));
+  await seedLibrary(dataDir);
+  host = await startHost(dataDir);
+  return { profilePath };
+}
+
+test('submit 3 anonymised files: signed after a prompt, attested and accepted; an over-quota selection is planned across days', async ({
+  page,
+  dataDir,
+}) => {
+  const { profilePath } = await start(dataDir);
+  await page.goto(host!.url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Cardiology notes' })).toBeVisible();
+  const submit = new SubmitPage(page);
+  await submit.open();
+  await submit.loadNetworkProfile(profilePath, 'devnet');
+  const address = await submit.createWallet(PASSPHRASE);
+
+  await submit.selectAll();
+  await expect(submit.readyBadges()).toHaveCount(3);
+  await expect(page.getByTestId('quota-left')).toContainText('Left today');
+  await expect(page.getByTestId('quota-left')).toContainText('UTC');
+
+  const dialog = await submit.review();
+  // What is signed, in words and fields, before anything is signed.
+  await expect(dialog).toContainText('You are about to sign a submission of 3 files');
+  await expect(dialog.getByRole('table', { name: 'Manifest fields' })).toContainText(address);
+  await expect(dialog.getByRole('table', { name: 'File 3' })).toContainText('anonymisationReportHash');
+  await submit.sign(dialog);
+
+  await expect(submit.queueRows()).toHaveCount(1);
+  await expect(submit.queueRows().first().getByText('Accepted', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(submit.queueRows().first()).toContainText('score');
+  expect(await countContributions(devnet!.profile, address)).toBe(1);
+
+  // The other Datanet allows 400 bytes a day: three notes do not fit, and are planned across days.
+  await page
+    .getByRole('navigation')
+    .getByRole('button', { name: /Small quota/ })
+    .click();
+  await submit.open();
+  await submit.selectAll();
+  const plan = page.getByLabel('Plan across days');
+  await expect(plan).toContainText("does not fit today's quota");
+  await expect(plan.locator('li')).toHaveCount(2);
+  await expect(submit.reviewButton()).toBeDisabled();
+  await plan.getByRole('button', { name: 'Select this batch' }).click();
+  await expect(submit.readyBadges()).toHaveCount(2);
+  await expect(submit.reviewButton()).toBeEnabled();
+});
+
+test('kill the host during a submission, restart: the submission finishes and exactly one attestation reaches the chain', async ({
+  page,
+  dataDir,
+}) => {
+  const { profilePath } = await start(dataDir);
+  await page.goto(host!.url);
+  const submit = new SubmitPage(page);
+  await submit.open();
+  await submit.loadNetworkProfile(profilePath, 'devnet');
+  const address = await submit.createWallet(PASSPHRASE);
+  await submit.selectAll();
+  await expect(submit.readyBadges()).toHaveCount(3);
+  await submit.sign(await submit.review());
+
+  // Killed while the queue is at work (funding, attesting, sending): no clean shutdown.
+  await host!.stop('SIGKILL');
+  host = await startHost(dataDir, host!.port);
+  await page.reload();
+  await submit.open();
+  await expect(submit.queueRows()).toHaveCount(1);
+  // After a restart the keystore is locked: unlocking lets the queue go on.
+  const row = submit.queueRows().first();
+  if (!(await row.getByText('Accepted', { exact: true }).isVisible())) await submit.unlockWallet(PASSPHRASE);
+  await expect(row.getByText('Accepted', { exact: true })).toBeVisible({ timeout: 60_000 });
+  expect(await countContributions(devnet!.profile, address)).toBe(1);
+});

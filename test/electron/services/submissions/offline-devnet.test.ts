@@ -1,0 +1,91 @@
+import { createServer } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startDevnet } from '../../../../devnet/devnet';
+import type { Devnet } from '../../../../devnet/devnet';
+import { syntheticNote } from '../../../devnet/corpus';
+import { provider } from '../../../devnet/devnet-client';
+import { makeTempDir } from '../../../helpers/temp-dir';
+import { onchainContributions } from './devnet-helpers';
+import { createDatanet, importAnonymised, openServices } from './helpers';
+
+const chainDir = makeTempDir('datanet-devnet-offline-');
+const appDir = makeTempDir();
+let devnet: Devnet | undefined;
+const cleanups: (() => unknown)[] = [];
+
+afterAll(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await devnet?.stop();
+  chainDir.remove();
+  appDir.remove();
+});
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port with the two after it free too: the devnet comes back on the same addresses. */
+async function freeBasePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await isFree(base)) && (await isFree(base + 1)) && (await isFree(base + 2))) return base;
+  }
+  throw new Error('no three free ports in a row');
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('offline', () => {
+  it('queues a submission while the network is down and sends it, on its own, when it is back', async () => {
+    const port = await freeBasePort();
+    devnet = await startDevnet({ dataDir: chainDir.dir, port });
+    const profile = devnet.profile;
+    // The app runs its queue on its own timers here, as the desktop app does.
+    const services = await openServices(appDir.dir, { retryBaseMs: 100, retryMaxMs: 400 });
+    cleanups.push(() => services.close());
+    await services.wallet.create({});
+    await services.network.setProfile(profile);
+    const datanetId = await createDatanet(services, 'Offline notes');
+    const itemIds = [
+      await importAnonymised(services, datanetId, 'a.txt', syntheticNote(1)),
+      await importAnonymised(services, datanetId, 'b.txt', syntheticNote(2)),
+    ];
+
+    await devnet.stop();
+    devnet = undefined;
+
+    // Signed and attested off-chain at once, with no network.
+    const submitted = await services.submissions.submit({ datanetId, itemIds });
+    expect(submitted.status).toBe('attested_offchain');
+    expect(submitted.offchainUid).not.toBeNull();
+    await waitFor(async () => (await services.submissions.get(submitted.id)).attempts >= 2, 20_000);
+    const waiting = await services.submissions.get(submitted.id);
+    expect(waiting).toMatchObject({ status: 'attested_offchain', lastError: { code: 'unavailable' }, onchainUid: null });
+    expect(waiting.nextAttemptAt).not.toBeNull();
+    expect((await services.network.status()).isChainReachable).toBe(false);
+
+    devnet = await startDevnet({ dataDir: chainDir.dir, port });
+    expect(devnet.profile.rpcUrl).toBe(profile.rpcUrl);
+    await waitFor(async () => (await services.submissions.get(submitted.id)).status === 'accepted', 30_000);
+    const done = await services.submissions.get(submitted.id);
+    expect(done).toMatchObject({ status: 'accepted', lastError: null });
+
+    const rpc = provider(devnet.profile);
+    try {
+      const onchain = await onchainContributions(rpc, devnet.profile, done.contributor);
+      expect(onchain).toEqual([{ uid: done.onchainUid, manifestHash: done.manifestHash, txHash: done.txHash }]);
+    } finally {
+      rpc.destroy();
+    }
+  });
+});
