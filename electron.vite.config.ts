@@ -21,6 +21,8 @@ export default defineConfig({
           services: resolve('electron/services/index.ts'),
           // Embedding inference runs in this worker thread, off the thread that serves the UI.
           'embed-worker': resolve('electron/services/embeddings/embed-worker.ts'),
+          // PII detection runs in this worker thread, one per job (cancel terminates it).
+          'anonymise-worker': resolve('electron/services/anonymise/anonymise-worker.ts'),
         },
       },
     },

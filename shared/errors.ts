@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   'invalid_policy',
   // a model folder that transformers.js cannot use (missing files, wrong vector size)
   'invalid_model',
+  // review rooms take anonymised content only: the item has no anonymised version yet
+  'not_anonymised',
+  // anonymisation: a table's quasi-identifiers leave groups smaller than the policy's k (details.groups)
+  'k_anonymity_violation',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

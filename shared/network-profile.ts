@@ -22,6 +22,15 @@ export const networkProfileSchema = z.object({
   schemas: z.object({ contribution: bytes32Schema, verdict: bytes32Schema }).catchall(bytes32Schema),
   validatorUrl: loopbackOrRemoteUrl,
   signalingUrls: z.array(loopbackOrRemoteUrl),
+  /**
+   * STUN/TURN servers review-room peers use to find a path through NATs (RTCIceServer). Absent:
+   * host candidates only (peers on one network), and no third-party STUN server is ever contacted.
+   */
+  iceServers: z
+    .array(
+      z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }),
+    )
+    .optional(),
   /** Present only on networks that hand out test ether (the devnet). */
   faucetUrl: loopbackOrRemoteUrl.optional(),
   /** The validator's attester address: verdicts signed by anyone else are not this network's. */

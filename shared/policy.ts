@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { FILE_TYPES, fileTypeSchema } from './file-types';
+import { anonymisationPolicySchema, DEFAULT_POLICY } from './pii/operators';
+import { DEFAULT_MIN_CONFIDENCE } from './pii/types';
 
 /** Bytes in the policy's "MB": SI megabytes, as the published 10 MB/day limit is stated. */
 export const MB = 1_000_000;
@@ -31,7 +33,30 @@ export const policySchema = z
       .strict()
       .prefault({}),
     anonymisation: z
-      .object({ required: z.boolean().default(true) })
+      .object({
+        required: z.boolean().default(true),
+        /** Detections below this confidence are neither shown nor applied (each item can change it). */
+        minConfidence: z.number().min(0).max(1).default(DEFAULT_MIN_CONFIDENCE),
+        /** Detections nobody decided on, at or above the threshold, at export: accepted (replaced) or a refusal to export. */
+        pendingAtExport: z.enum(['accept', 'refuse']).default('accept'),
+        /** Operator per entity type (placeholders unless set). */
+        operators: anonymisationPolicySchema.default(DEFAULT_POLICY),
+        /** k of the k-anonymity check on a table's quasi-identifiers: every group must have at least k rows. */
+        k: z.number().int().min(1).max(10_000).default(5),
+      })
+      .strict()
+      .prefault({}),
+    // Review rooms: when the room's signed votes decide an item (DESIGN.md, Review rooms). Only
+    // valid votes count; the newest valid vote of each reviewer replaces that reviewer's older ones.
+    review: z
+      .object({
+        /** Accept votes an item needs to be accepted. */
+        minAccepts: z.number().int().min(1).max(100).default(2),
+        /** Reject votes an item may have and still be accepted (0: any reject blocks acceptance). */
+        maxRejects: z.number().int().min(0).max(100).default(0),
+        /** Reject votes that reject the item. */
+        minRejects: z.number().int().min(1).max(100).default(2),
+      })
       .strict()
       .prefault({}),
     // Differential privacy for structured items (tables). Caps are on the total ε spent, composed

@@ -12,6 +12,8 @@ import { createServices, type Services } from '../services/wiring';
 import { parseArgs } from './args';
 import { EMBEDDING_USAGE, EMBEDDING_VALUED, runEmbeddingCommand } from './cli-embeddings';
 import { SUBMIT_USAGE, SUBMIT_VALUED, runOfflineSubmitCommand, runSubmitCommand } from './cli-submit';
+import { REWARDS_USAGE, REWARDS_VALUED, rewardsOptionsFrom, runRewardsCommand } from './cli-rewards';
+import { ANONYMISE_USAGE, ANONYMISE_VALUED, runAnonymiseCommand, runOfflineAnonymiseCommand } from './cli-anonymise';
 
 const USAGE = `usage: datanet-desk [--data-dir DIR] COMMAND
   datanet create --name NAME [--domain D] [--description TEXT] [--policy FILE.json]
@@ -19,7 +21,9 @@ const USAGE = `usage: datanet-desk [--data-dir DIR] COMMAND
   import --datanet ID PATH...
   dp calibrate --mechanism laplace|gaussian|randomized-response --epsilon E [--delta D] [--sensitivity S] [--k K]
 ${EMBEDDING_USAGE}
-${SUBMIT_USAGE}`;
+${SUBMIT_USAGE}
+${REWARDS_USAGE}
+${ANONYMISE_USAGE}`;
 
 const VALUED = [
   'data-dir',
@@ -35,6 +39,8 @@ const VALUED = [
   'k',
   ...EMBEDDING_VALUED,
   ...SUBMIT_VALUED,
+  ...REWARDS_VALUED,
+  ...ANONYMISE_VALUED,
 ];
 
 function print(value: unknown): void {
@@ -112,10 +118,13 @@ async function run(argv: string[], services: () => Promise<Services>): Promise<v
   }
   const args = [sub, ...rest].filter((a): a is string => a !== undefined);
   if (await runOfflineSubmitCommand(command, args, print)) return;
+  if (await runOfflineAnonymiseCommand(command, args, options, print)) return;
   const s = await services();
   const dispatch = createDispatcher(s.handlers, (error) => console.error(error));
   if (await runEmbeddingCommand(command, options, s, dispatch, print)) return;
   if (await runSubmitCommand(command, sub, options, s, dispatch, print)) return;
+  if (await runRewardsCommand(command, options, dispatch, print)) return;
+  if (await runAnonymiseCommand(command, sub, dispatch, print)) return;
   if (command === 'datanet' && sub === 'create') {
     const name = options.get('name');
     if (!name) throw new AppError('invalid_input', '--name is required.');
@@ -169,6 +178,7 @@ export async function cliMain(argv: string[]): Promise<number> {
         embedWorkerPath: fileURLToPath(new URL('./embed-worker.js', import.meta.url)),
         bundledModelsDir: fileURLToPath(new URL('../../resources/models', import.meta.url)),
         embeddingModelDir: options.get('model') ?? (process.env.DATANET_DESK_MODEL_DIR || undefined),
+        rewards: rewardsOptionsFrom(options),
       });
       return services;
     });

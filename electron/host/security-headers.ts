@@ -1,7 +1,9 @@
 /**
  * The renderer's Content Security Policy. Electron gets the same policy from the page's meta tag;
  * the Node host also sends it as a header. Only the app's own scripts run, nothing is framed, and
- * the page can connect to nothing but its own origin (the WebSocket of this host).
+ * the page can connect to nothing but its own origin (the WebSocket of this host) and to WebSocket
+ * servers: review rooms' signaling servers come from the network profile the user selects, so
+ * they cannot be listed here (WebRTC data channels are not governed by connect-src).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -9,7 +11,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
-  "connect-src 'self'",
+  "connect-src 'self' ws: wss:",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -4,8 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDispatcher } from '../../shared/api/dispatcher';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/wire';
 import { createServices, type Services } from '../services/wiring';
-import { CONTENT_SECURITY_POLICY } from '../host/security-headers';
 import { createDesktopKeyVault } from './safe-storage-vault';
+import { createDesktopSecretStore } from './safe-storage-secret-store';
+import { hardenSession, hardenWebContents, resolveRendererUrl } from './security-policy';
 import { isTrustedSender, secureWebPreferences } from './window-options';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -13,7 +14,12 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 // Every renderer runs sandboxed, including any created by a library.
 app.enableSandbox();
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+// Only the app's own page, or the dev server on loopback in a development run: never remote content.
+const rendererUrl = resolveRendererUrl(
+  process.env.ELECTRON_RENDERER_URL,
+  app.isPackaged,
+  pathToFileURL(join(here, '../renderer/index.html')).href,
+);
 let services: Services | undefined;
 
 function logError(error: unknown): void {
@@ -28,7 +34,16 @@ function createWindow(): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Datanet Desk',
-    webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
+    // The isolation settings are repeated here, literally, so that a static scanner
+    // (electronegativity) and a reviewer see them where the window is made; the checklist test
+    // asserts both agree.
+    webPreferences: {
+      ...secureWebPreferences(join(here, '../preload/index.cjs')),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(rendererUrl);
@@ -36,32 +51,15 @@ function createWindow(): BrowserWindow {
 }
 
 function hardenSessions(): void {
-  const ses = session.defaultSession;
-  // No page may use the camera, microphone, location, notifications or anything else.
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  // The dev server's pages get the same CSP the built page carries in its meta tag.
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-  });
+  // No page may use the camera, microphone, location, notifications or anything else; every
+  // response (the dev server's too) carries the CSP the built page has in its meta tag.
+  hardenSession(session.defaultSession);
 }
 
 app.on('web-contents-created', (_event, contents) => {
-  // The app is one page: navigation away from it and new windows are denied; http(s) links a
-  // user clicks open in the system browser only after the URL is checked.
-  contents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol === 'https:') void shell.openExternal(parsed.href);
-    } catch {
-      // not a URL: nothing to open
-    }
-    return { action: 'deny' };
-  });
+  // The app is one page: navigation away from it, webviews and new windows are denied; only
+  // allow-listed https links open, in the system browser.
+  hardenWebContents(contents, rendererUrl, (url) => void shell.openExternal(url));
 });
 
 async function start(): Promise<void> {
@@ -81,6 +79,8 @@ async function start(): Promise<void> {
     embeddingModelDir: process.env.DATANET_DESK_MODEL_DIR || undefined,
     // The wallet key is kept by the OS keychain (safeStorage) where it really encrypts.
     submission: { keyVault: createDesktopKeyVault(join(app.getPath('userData'), 'wallet')) },
+    // Pseudonym keys, likewise encrypted by the OS keychain where it really encrypts.
+    secretStore: createDesktopSecretStore(join(app.getPath('userData'), 'secrets')),
   });
   const dispatch = createDispatcher(services.handlers, (error, method) => {
     console.error(`internal error in ${method}:`);

@@ -19,6 +19,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     experimentalFeatures: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // A middle click would open a link in a new window past the click handlers (Electron security checklist).
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 

@@ -2,3 +2,7 @@
 export { createServices, type Services, type ServiceOptions } from './wiring';
 export { applyDpToRows } from '../../shared/dp/column-config';
 export { createCsprngRandomSource } from './dp/csprng';
+export { openDatabase } from './db/database';
+export { RewardsIndexer } from './rewards/rewards-indexer';
+export { detectAll } from '../../shared/pii/detect';
+export { applyOperators } from '../../shared/pii/operators';

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Handlers } from '../../shared/api/dispatcher';
 import { AppError } from '../../shared/errors';
 import { openDatabase, type Database } from './db/database';
@@ -10,6 +10,10 @@ import { createCsprngRandomSource } from './dp/csprng';
 import { DpLedger } from './dp/ledger';
 import { DpService } from './dp/dp-service';
 import { EmbeddingService } from './embeddings/embedding-service';
+import { AnonymiseService } from './anonymise/anonymise-service';
+import { anonymiseHandlers } from './anonymise/handlers';
+import { FileSecretStore, type SecretStore } from './anonymise/secret-store';
+import { AuditLog } from './audit/audit-log';
 import { acquireDataLock } from './storage/data-lock';
 import { BlobStore } from './storage/blob-store';
 import { TextCache } from './storage/text-cache';
@@ -18,6 +22,10 @@ import type { SubmissionService } from './submissions/submission-service';
 import type { SubmissionQueue } from './submissions/submission-queue';
 import type { NetworkService } from './network/network-service';
 import type { WalletService } from './wallet/wallet-service';
+import { rewardsHandlers } from './rewards/handlers';
+import { RewardsService, type RewardsOptions } from './rewards/rewards-service';
+import { roomHandlers } from './review/handlers';
+import { RoomService } from './review/room-service';
 
 export type HostKind = 'electron' | 'node';
 
@@ -36,6 +44,12 @@ export type ServiceOptions = {
   bundledModelsDir?: string;
   /** An embedding model folder that overrides the settings (`--model`, DATANET_DESK_MODEL_DIR). */
   embeddingModelDir?: string;
+  /** Rewards indexer settings: confirmations, getLogs chunk size, reorg window. */
+  rewards?: RewardsOptions;
+  /** Where pseudonym keys live: Electron passes an OS-keychain store; default 0600 files in `secrets/`. */
+  secretStore?: SecretStore;
+  /** The built anonymisation worker; default anonymise-worker.js beside the embedding worker. */
+  anonymiseWorkerPath?: string;
 };
 
 export type Services = {
@@ -47,11 +61,15 @@ export type Services = {
   versions: VersionService;
   dp: DpService;
   embeddings: EmbeddingService;
+  audit: AuditLog;
+  anonymise: AnonymiseService;
   blobs: BlobStore;
   wallet: WalletService;
   network: NetworkService;
   submissions: SubmissionService;
   submissionQueue: SubmissionQueue;
+  rewards: RewardsService;
+  rooms: RoomService;
   close(): Promise<void>;
 };
 
@@ -84,11 +102,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const versions = new VersionService(db, blobs, events);
   const ledger = new DpLedger(db);
   const dp = new DpService(library, versions, datanets, ledger, createCsprngRandomSource);
+  const audit = new AuditLog(db);
   const embeddings = new EmbeddingService(db, library, versions, blobs, events, {
     dataDir: options.dataDir,
     workerPath: options.embedWorkerPath,
     bundledModelsDir: options.bundledModelsDir,
     modelDirOverride: options.embeddingModelDir,
+    outbound: audit,
   });
   const submitting = await createSubmissionServices({
     dataDir: options.dataDir,
@@ -96,6 +116,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     blobs,
     datanets,
     events,
+    outbound: audit,
     tuning: {
       isBlockedDuplicate: (itemId) => embeddings.isBlockedDuplicate(itemId),
       embeddingModelOf: (itemId) => embeddings.embeddingModelOf(itemId),
@@ -103,8 +124,36 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     },
   });
 
+  const anonymise = new AnonymiseService(
+    db,
+    library,
+    versions,
+    datanets,
+    blobs,
+    events,
+    options.secretStore ?? new FileSecretStore(join(options.dataDir, 'secrets')),
+    options.anonymiseWorkerPath ?? (options.embedWorkerPath ? join(dirname(options.embedWorkerPath), 'anonymise-worker.js') : undefined),
+  );
+  const rewards = new RewardsService({
+    db,
+    network: submitting.network,
+    wallet: submitting.wallet,
+    datanets,
+    submissions: submitting.submissions,
+    events,
+    options: options.rewards,
+  });
+
+  const rooms = new RoomService({ db, datanets, versions, wallet: submitting.wallet, network: submitting.network });
+
   const handlers: Handlers = {
     ...submitting.handlers,
+    ...roomHandlers(rooms),
+    ...anonymiseHandlers(anonymise),
+    ...rewardsHandlers(rewards),
+    'audit.list': (filter) => audit.list(filter),
+    'audit.export': (filter) => audit.export(filter),
+    'audit.record': ({ transfers }) => audit.recordFromRenderer(transfers),
     'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),
     'datanets.list': () => datanets.list(),
     'datanets.get': ({ id }) => datanets.get(id),
@@ -153,11 +202,15 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     versions,
     dp,
     embeddings,
+    audit,
+    anonymise,
     blobs,
     wallet: submitting.wallet,
     network: submitting.network,
     submissions: submitting.submissions,
     submissionQueue: submitting.queue,
+    rewards,
+    rooms,
     async close() {
       if (isClosed) return;
       isClosed = true;

@@ -9,6 +9,7 @@ import { CreateDatanetDialog } from './features/datanets/CreateDatanetDialog';
 import { DatanetView } from './features/datanets/DatanetView';
 import { ImportDatanetButton } from './features/datanets/ImportDatanetButton';
 import { SettingsView } from './features/settings/SettingsView';
+import { RewardsView, type RewardsTarget } from './features/rewards/RewardsView';
 
 const SELECTED_KEY = 'datanet-desk.selected-datanet';
 
@@ -19,6 +20,9 @@ export function App() {
   const [selectedId, setSelectedId] = useState<string | null>(() => localStorage.getItem(SELECTED_KEY));
   const [isCreating, setIsCreating] = useState(false);
   const [isSettingsOpen, setIsSettingsOpen] = useState(false);
+  const [isRewardsOpen, setIsRewardsOpen] = useState(false);
+  // A trail link's target; the nonce remounts the Datanet view so a second click on the same link lands again.
+  const [focus, setFocus] = useState<(RewardsTarget & { nonce: number }) | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
   const refresh = useCallback(async () => {
@@ -55,6 +59,8 @@ export function App() {
               aria-current={!isSettingsOpen && d.id === selected?.id ? 'page' : undefined}
               onClick={() => {
                 setIsSettingsOpen(false);
+                setIsRewardsOpen(false);
+                setFocus(null);
                 select(d.id);
               }}
             >
@@ -76,6 +82,17 @@ export function App() {
             }}
             onError={setError}
           />
+          <button
+            type="button"
+            className={`settings-link${isRewardsOpen && !isSettingsOpen ? ' active' : ''}`}
+            aria-current={isRewardsOpen && !isSettingsOpen ? 'page' : undefined}
+            onClick={() => {
+              setIsSettingsOpen(false);
+              setIsRewardsOpen(true);
+            }}
+          >
+            Rewards
+          </button>
           <button type="button" className={`settings-link${isSettingsOpen ? ' active' : ''}`} onClick={() => setIsSettingsOpen(true)}>
             Settings
           </button>
@@ -90,12 +107,22 @@ export function App() {
         <ErrorNote error={error} onDismiss={() => setError(null)} />
         {isSettingsOpen ? (
           <SettingsView />
+        ) : isRewardsOpen ? (
+          <RewardsView
+            datanets={datanets ?? []}
+            onNavigate={(target) => {
+              setFocus({ ...target, nonce: Date.now() });
+              setIsRewardsOpen(false);
+              select(target.datanetId);
+            }}
+          />
         ) : datanets === null ? (
           <p className="muted">Loading…</p>
         ) : selected ? (
           <DatanetView
-            key={selected.id}
+            key={focus?.datanetId === selected.id ? `${selected.id}:${focus.nonce}` : selected.id}
             datanet={selected}
+            focus={focus?.datanetId === selected.id ? focus : undefined}
             onChanged={() => void refresh()}
             onRemoved={() => {
               select(null);

@@ -1,10 +1,14 @@
 import type { z } from 'zod';
+import { anonymiseEvents, anonymiseMethods } from './anonymise';
 import { appMethods } from './app';
+import { auditMethods } from './audit';
 import { datanetMethods } from './datanets';
 import { dpMethods } from './dp';
 import { embeddingEvents, embeddingMethods } from './embeddings';
 import { libraryEvents, libraryMethods } from './library';
 import { networkMethods } from './network';
+import { rewardsEvents, rewardsMethods } from './rewards';
+import { roomMethods } from './rooms';
 import { submissionEvents, submissionMethods } from './submissions';
 import { walletEvents, walletMethods } from './wallet';
 
@@ -18,9 +22,20 @@ export const methods = {
   ...walletMethods,
   ...networkMethods,
   ...submissionMethods,
+  ...rewardsMethods,
+  ...auditMethods,
+  ...anonymiseMethods,
+  ...roomMethods,
 } as const;
 /** Every event the host pushes to renderers. */
-export const events = { ...libraryEvents, ...embeddingEvents, ...walletEvents, ...submissionEvents } as const;
+export const events = {
+  ...libraryEvents,
+  ...embeddingEvents,
+  ...walletEvents,
+  ...submissionEvents,
+  ...rewardsEvents,
+  ...anonymiseEvents,
+} as const;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
@@ -47,3 +62,7 @@ export * from './embeddings';
 export * from './wallet';
 export * from './network';
 export * from './submissions';
+export * from './rewards';
+export * from './audit';
+export * from './anonymise';
+export * from './rooms';

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { NetworkProfile } from '../../shared/network-profile';
@@ -11,10 +12,15 @@ const VITE = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import
 export type RunningDevnet = { profile: NetworkProfile; stop(): Promise<void> };
 
 /**
- * The devnet as `npm run devnet` runs it (built, in its own process, free ports). Built afresh
+ * The devnet as `npm run devnet` runs it (built, in its own process, on free ports or from `port`). Built afresh
  * once per run so that it judges with the current shared rules.
  */
-export async function startBuiltDevnet(dataDir: string): Promise<RunningDevnet> {
+export async function startBuiltDevnet(
+  dataDir: string,
+  port = 0,
+  /** Runs the devnet through another command, e.g. `nsenter` into a test's network namespace (test/e2e/netns.ts). */
+  wrap?: (command: string, args: string[]) => [string, string[]],
+): Promise<RunningDevnet> {
   if (!process.env.DATANET_DESK_E2E_DEVNET_BUILT) {
     const build = spawnSync(process.execPath, [VITE, 'build', '-c', 'devnet/vite.config.ts'], {
       cwd: ROOT,
@@ -23,7 +29,9 @@ export async function startBuiltDevnet(dataDir: string): Promise<RunningDevnet> 
     if (build.status !== 0 || !existsSync(DEVNET_CLI)) throw new Error('could not build the devnet');
     process.env.DATANET_DESK_E2E_DEVNET_BUILT = '1';
   }
-  const child = spawn(process.execPath, [DEVNET_CLI, '--data-dir', dataDir, '--port', '0'], {
+  const devnetArgs = [DEVNET_CLI, '--data-dir', dataDir, '--port', String(port)];
+  const [command, args] = wrap ? wrap(process.execPath, devnetArgs) : [process.execPath, devnetArgs];
+  const child = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,6 +52,26 @@ export async function startBuiltDevnet(dataDir: string): Promise<RunningDevnet> 
         child.kill('SIGINT');
       }),
   };
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port with the two after it free (chain, validator, signaling): a devnet stopped and
+ * started again on it keeps the addresses in the app's network profile.
+ */
+export async function freeDevnetPort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await isFree(base)) && (await isFree(base + 1)) && (await isFree(base + 2))) return base;
+  }
+  throw new Error('no three free loopback ports in a row');
 }
 
 /** Contribution attestations an address made on the devnet, read straight from the chain. */

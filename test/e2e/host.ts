@@ -8,11 +8,20 @@ const HOST_ENTRY = fileURLToPath(new URL('../../out/main/host.js', import.meta.u
 
 export type RunningHost = { url: string; port: number; process: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };
 
-/** Starts the built Node host on a free loopback port (or `port`) over `dataDir`. */
-export async function startHost(dataDir: string, port = 0): Promise<RunningHost> {
+/** Starts the built Node host on a free loopback port (or `port`) over `dataDir`; `env` adds to the inherited environment. */
+export async function startHost(
+  dataDir: string,
+  port = 0,
+  env: Record<string, string> = {},
+  /** Runs the host through another command, e.g. `nsenter` into a test's network namespace (test/e2e/netns.ts). */
+  wrap?: (command: string, args: string[]) => [string, string[]],
+): Promise<RunningHost> {
   if (!existsSync(HOST_ENTRY)) throw new Error('The app is not built: run `npm run build` before the end-to-end tests.');
-  const child = spawn(process.execPath, [HOST_ENTRY, '--port', String(port), '--data-dir', dataDir], {
+  const hostArgs = [HOST_ENTRY, '--port', String(port), '--data-dir', dataDir];
+  const [command, args] = wrap ? wrap(process.execPath, hostArgs) : [process.execPath, hostArgs];
+  const child = spawn(command, args, {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -1,14 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Wallet } from 'ethers';
 import { expect, test } from './fixtures';
-import { countContributions, startBuiltDevnet, type RunningDevnet } from './devnet';
+import { countContributions, freeDevnetPort, startBuiltDevnet, type RunningDevnet } from './devnet';
 import { startHost, type RunningHost } from './host';
 import { SubmitPage } from './pages/SubmitPage';
 import type * as ServicesModule from '../../electron/services/index';
 
 const SERVICES = pathToFileURL(fileURLToPath(new URL('../../out/main/services.js', import.meta.url))).href;
+const CLI = fileURLToPath(new URL('../../bin/datanet-desk.js', import.meta.url));
 const PASSPHRASE = 'correct horse battery staple';
 
 const NOTES = [
@@ -64,10 +67,10 @@ test.afterEach(async () => {
   devnetDir = undefined;
 });
 
-/** A devnet of its own, the library seeded, and the host started on the test's data folder. */
-async function start(dataDir: string): Promise<{ profilePath: string }> {
+/** A devnet of its own (on `port`, or free ports), the library seeded, and the host started on the test's data folder. */
+async function start(dataDir: string, port = 0): Promise<{ profilePath: string }> {
   devnetDir = mkdtempSync(join(tmpdir(), 'datanet-desk-e2e-devnet-'));
-  devnet = await startBuiltDevnet(join(devnetDir, 'chain'));
+  devnet = await startBuiltDevnet(join(devnetDir, 'chain'), port);
   const profilePath = join(devnetDir, 'profile.json');
   writeFileSync(profilePath, JSON.stringify(devnet.profile));
   await seedLibrary(dataDir);
@@ -145,4 +148,64 @@ test('kill the host during a submission, restart: the submission finishes and ex
   if (!(await row.getByText('Accepted', { exact: true }).isVisible())) await submit.unlockWallet(PASSPHRASE);
   await expect(row.getByText('Accepted', { exact: true })).toBeVisible({ timeout: 60_000 });
   expect(await countContributions(devnet!.profile, address)).toBe(1);
+});
+
+test('offline: a submission signed while the devnet is down waits, goes out when it is back, and its attestation verifies with the EAS SDK', async ({
+  page,
+  dataDir,
+}) => {
+  // Two devnet starts and a retry with backoff (at most 30 s apart) take longer than one submission.
+  test.setTimeout(240_000);
+  const port = await freeDevnetPort();
+  const { profilePath } = await start(dataDir, port);
+  const profile = devnet!.profile;
+  await page.goto(host!.url);
+  const submit = new SubmitPage(page);
+  await submit.open();
+  await submit.loadNetworkProfile(profilePath, 'devnet');
+  const address = await submit.createWallet(PASSPHRASE);
+
+  await devnet!.stop();
+  devnet = undefined;
+  await submit.selectAll();
+  await expect(submit.readyBadges()).toHaveCount(3);
+  await submit.sign(await submit.review());
+
+  // Signed and attested off-chain at once, without a network; then it waits.
+  const row = submit.queueRows().first();
+  await expect(row).toHaveAttribute('data-status', 'attested_offchain');
+  await expect(row.locator('.waiting')).toHaveAttribute('data-code', 'unavailable', { timeout: 30_000 });
+  const offchainUid = await row.locator('[title^="0x"]').first().getAttribute('title');
+  expect(offchainUid).toMatch(/^0x[0-9a-f]{64}$/);
+
+  devnet = await startBuiltDevnet(join(devnetDir!, 'chain'), port);
+  expect(devnet.profile.rpcUrl).toBe(profile.rpcUrl);
+  // No click: the queue's own retries find the network again.
+  await expect(row.getByText('Accepted', { exact: true })).toBeVisible({ timeout: 120_000 });
+  expect(await countContributions(devnet.profile, address)).toBe(1);
+
+  // The attestation as exported from the app is the EAS shareable package; the official SDK,
+  // configured from the network profile (not from what the package claims), verifies it.
+  const download = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Export attestation' }).click();
+  const exported = await (await download).path();
+  const pkg = JSON.parse(readFileSync(exported, 'utf8')) as {
+    signer: string;
+    sig: { uid: string; types: unknown; message: Record<string, unknown> };
+  };
+  expect(pkg.signer).toBe(address);
+  expect(pkg.sig.uid).toBe(offchainUid);
+  const { easSdk } = await import('../../devnet/eas-sdk');
+  const offchain = new easSdk.Offchain(
+    { address: profile.contracts.eas, version: profile.easVersion ?? '', chainId: BigInt(profile.chainId) },
+    easSdk.OffchainAttestationVersion.Version2,
+    new easSdk.EAS(profile.contracts.eas),
+  );
+  const attestation = { ...pkg.sig, version: 2, types: pkg.sig.types as never, message: { ...pkg.sig.message, version: 2 } as never };
+  expect(offchain.verifyOffchainAttestationSignature(address, attestation as never)).toBe(true);
+  expect(offchain.verifyOffchainAttestationSignature(Wallet.createRandom().address, attestation as never)).toBe(false);
+  // The command line says the same, in its documented shape.
+  const cli = spawnSync(process.execPath, [CLI, 'verify-attestation', exported], { encoding: 'utf8' });
+  expect(cli.status).toBe(0);
+  expect(JSON.parse(cli.stdout)).toEqual({ valid: true, signer: address, uid: offchainUid });
 });

@@ -65,6 +65,12 @@ async function load(spec: ModelLoadSpec): Promise<Model> {
   env.localModelPath = spec.localModelPath;
   env.cacheDir = spec.cacheDir;
   env.useFSCache = spec.allowRemote;
+  // Every hub request is reported to the serving thread, which records it in the audit log.
+  env.fetch = (input: string | URL, init?: RequestInit) => {
+    const url = String(input);
+    post({ type: 'outbound', id: 0, url, method: init?.method ?? 'GET' });
+    return fetch(input, init);
+  };
   const extractor = (await pipeline('feature-extraction', spec.model, {
     dtype: spec.dtype as 'fp32',
     local_files_only: !spec.allowRemote,

@@ -10,6 +10,7 @@ import type {
   Relevance,
   SearchHit,
 } from '../../../shared/api/embeddings';
+import type { OutboundRecorder } from '../audit/audit-log';
 import { AppError, isAppError } from '../../../shared/errors';
 import type { Database } from '../db/database';
 import type { EventBus } from '../events';
@@ -54,6 +55,8 @@ export type EmbeddingServiceOptions = {
   /** A model folder from `--model` or DATANET_DESK_MODEL_DIR: it overrides the settings for this run. */
   modelDirOverride?: string;
   batchSize?: number;
+  /** The audit log: hub downloads are recorded (as the worker reports them). */
+  outbound?: OutboundRecorder;
 };
 
 /** The model loaded in the worker, by id and version (sha256 of its ONNX file). */
@@ -266,11 +269,21 @@ export class EmbeddingService {
 
   private client(): EmbedWorkerClient {
     if (!this.options.workerPath) throw new AppError('unavailable', 'This build has no embedding worker.');
-    this.worker ??= new EmbedWorkerClient(this.options.workerPath, () => {
-      // A crashed worker lost its model; the next request loads it again in a new one.
-      this.worker = undefined;
-      this.loaded = undefined;
-    });
+    this.worker ??= new EmbedWorkerClient(
+      this.options.workerPath,
+      () => {
+        // A crashed worker lost its model; the next request loads it again in a new one.
+        this.worker = undefined;
+        this.loaded = undefined;
+      },
+      (url, method) => {
+        // Reported as transformers.js sends it; a failure to record is logged, the download itself
+        // happens in the worker and cannot wait for the database.
+        this.options.outbound
+          ?.recordOutbound({ channel: 'model-download', url, what: `${method} ${new URL(url).pathname}`, body: `${method} ${url}` })
+          .catch((error: unknown) => console.error((error as Error).message));
+      },
+    );
     return this.worker;
   }
 

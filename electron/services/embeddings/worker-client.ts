@@ -37,6 +37,8 @@ export class EmbedWorkerClient {
   constructor(
     private readonly workerPath: string,
     private readonly onExit: () => void = () => {},
+    /** Told of every hub request the worker sends (model downloads), for the audit log. */
+    private readonly onOutbound: (url: string, method: string) => void = () => {},
   ) {}
 
   private spawn(): Worker {
@@ -63,6 +65,10 @@ export class EmbedWorkerClient {
   }
 
   private receive(message: WorkerResponse): void {
+    if (message.type === 'outbound') {
+      this.onOutbound(message.url, message.method);
+      return;
+    }
     const p = this.pending.get(message.id);
     if (!p) return;
     if (message.type === 'progress') p.onProgress?.(message.done, message.total);

@@ -39,4 +39,6 @@ export type WorkerResponse =
   | { type: 'progress'; id: number; done: number; total: number }
   /** Row-major vectors, `dims` floats each, L2-normalised (transferred, not copied). */
   | { type: 'embedded'; id: number; vectors: Float32Array; dims: number }
-  | { type: 'failed'; id: number; code: ErrorCode; message: string };
+  | { type: 'failed'; id: number; code: ErrorCode; message: string }
+  /** A hub request transformers.js is about to send (only when network use is allowed): for the audit log. */
+  | { type: 'outbound'; id: number; url: string; method: string };

@@ -1,10 +1,12 @@
-import { Contract, FetchRequest, JsonRpcProvider, Network } from 'ethers';
+import { Contract, JsonRpcProvider, Network } from 'ethers';
 import type { NetworkStatus } from '../../../shared/api/network';
 import { describeZodError } from '../../../shared/api/dispatcher';
 import { EAS_ABI } from '../../../shared/eas-abi';
 import { AppError } from '../../../shared/errors';
 import { networkProfileSchema } from '../../../shared/network-profile';
 import type { NetworkProfile } from '../../../shared/network-profile';
+import type { OutboundRecorder } from '../audit/audit-log';
+import { auditedFetchRequest } from '../audit/outbound';
 import type { Database } from '../db/database';
 import { ValidatorClient } from './validator-client';
 
@@ -21,9 +23,13 @@ export function networkIdentity(profile: NetworkProfile): string {
   return `${profile.chainId}:${profile.contracts.eas.toLowerCase()}:${profile.schemas.contribution}`;
 }
 
-/** A JSON-RPC provider that never probes the network on its own and gives up after a timeout. */
-export function rpcProvider(profile: NetworkProfile, timeoutMs = RPC_TIMEOUT_MS): JsonRpcProvider {
-  const request = new FetchRequest(profile.rpcUrl);
+/**
+ * A JSON-RPC provider that never probes the network on its own and gives up after a timeout.
+ * With `outbound`, every request body is recorded in the audit log before it is sent; services
+ * get such a provider from {@link NetworkService.provider}.
+ */
+export function rpcProvider(profile: NetworkProfile, timeoutMs = RPC_TIMEOUT_MS, outbound?: OutboundRecorder): JsonRpcProvider {
+  const request = auditedFetchRequest(profile.rpcUrl, outbound);
   request.timeout = timeoutMs;
   // staticNetwork: without it ethers retries network detection forever while the chain is down.
   // cacheTimeout -1: a cached nonce or receipt would make a retry act on what it saw a moment ago.
@@ -36,7 +42,21 @@ export function rpcProvider(profile: NetworkProfile, timeoutMs = RPC_TIMEOUT_MS)
 
 /** The selected network profile (Settings, or `--network FILE.json`), stored in the database. */
 export class NetworkService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** The audit log: every request to the chain, validator or faucet is recorded before it leaves. */
+    private readonly outbound?: OutboundRecorder,
+  ) {}
+
+  /** A JSON-RPC provider for `profile` whose requests are audited. */
+  provider(profile: NetworkProfile, timeoutMs = RPC_TIMEOUT_MS): JsonRpcProvider {
+    return rpcProvider(profile, timeoutMs, this.outbound);
+  }
+
+  /** A validator client for `profile` whose requests are audited. */
+  validator(profile: NetworkProfile, timeoutMs?: number): ValidatorClient {
+    return new ValidatorClient(profile.validatorUrl, timeoutMs, this.outbound);
+  }
 
   /** The selected profile, or null. */
   async get(): Promise<NetworkProfile | null> {
@@ -82,7 +102,7 @@ export class NetworkService {
   }
 
   private async readEasVersion(profile: NetworkProfile): Promise<string> {
-    const provider = rpcProvider(profile, 3_000);
+    const provider = this.provider(profile, 3_000);
     try {
       return String(await new Contract(profile.contracts.eas, EAS_ABI, provider).getFunction('version')());
     } finally {
@@ -94,11 +114,8 @@ export class NetworkService {
   async status(): Promise<NetworkStatus> {
     const profile = await this.get();
     if (!profile) return { name: null, chainId: null, isChainReachable: false, isValidatorReachable: false, blockNumber: null };
-    const provider = rpcProvider(profile, 3_000);
-    const [block, health] = await Promise.allSettled([
-      provider.getBlockNumber(),
-      new ValidatorClient(profile.validatorUrl, 3_000).health(),
-    ]);
+    const provider = this.provider(profile, 3_000);
+    const [block, health] = await Promise.allSettled([provider.getBlockNumber(), this.validator(profile, 3_000).health()]);
     provider.destroy();
     return {
       name: profile.name,

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { AppError, errorCodeSchema } from '../../../shared/errors';
 import { errorResponseSchema, faucetResultSchema, healthSchema, verdictSchema } from '../../../shared/validator-api';
 import type { SubmissionRequest, Verdict } from '../../../shared/validator-api';
+import type { OutboundRecorder } from '../audit/audit-log';
+import { auditedFetch } from '../audit/outbound';
 
 /** How long the validator may take to judge a submission (it attests its verdict on-chain first). */
 export const VALIDATOR_TIMEOUT_MS = 60_000;
@@ -15,6 +17,8 @@ export class ValidatorClient {
   constructor(
     private readonly baseUrl: string,
     private readonly timeoutMs = VALIDATOR_TIMEOUT_MS,
+    /** Every request is recorded in the audit log before it is sent. */
+    private readonly outbound?: OutboundRecorder,
   ) {}
 
   async health(): Promise<z.infer<typeof healthSchema>> {
@@ -33,15 +37,17 @@ export class ValidatorClient {
 
   private async request<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     const url = /^https?:/.test(path) ? path : `${this.baseUrl.replace(/\/$/, '')}${path}`;
+    const send = auditedFetch(this.outbound, /^https?:/.test(path) ? 'faucet' : 'validator');
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await send(url, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw new AppError('unavailable', `The validator at ${new URL(url).origin} cannot be reached (${(error as Error).message}).`, {
         isNetworkError: true,
       });

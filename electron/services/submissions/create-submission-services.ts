@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Handlers } from '../../../shared/api/dispatcher';
 import type { networkMethods } from '../../../shared/api/network';
+import type { OutboundRecorder } from '../audit/audit-log';
 import type { submissionMethods } from '../../../shared/api/submissions';
 import type { walletMethods } from '../../../shared/api/wallet';
 import type { DatanetService } from '../datanets/datanet-service';
@@ -51,6 +52,8 @@ export async function createSubmissionServices(deps: {
   datanets: DatanetService;
   events: EventBus;
   tuning?: SubmissionTuning;
+  /** The audit log: every request to the chain, validator and faucet is recorded before it is sent. */
+  outbound?: OutboundRecorder;
 }): Promise<SubmissionServices> {
   const tuning = deps.tuning ?? {};
   const vault = tuning.keyVault ?? new KeystoreVault(join(deps.dataDir, 'wallet'), { scryptN: tuning.keystoreScryptN });
@@ -59,7 +62,7 @@ export async function createSubmissionServices(deps: {
     events: deps.events,
     environmentPassphrase: tuning.environmentPassphrase ?? (() => process.env[PASSPHRASE_ENV]),
   });
-  const network = new NetworkService(deps.db);
+  const network = new NetworkService(deps.db, deps.outbound);
   const store = new SubmissionStore(deps.db);
   const queue = new SubmissionQueue({
     store,

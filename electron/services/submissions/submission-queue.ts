@@ -11,9 +11,8 @@ import { nextResetAt } from '../../../shared/quota';
 import type { SubmissionRequest, Verdict } from '../../../shared/validator-api';
 import { signContributionOffchain } from '../chain/offchain';
 import type { EventBus } from '../events';
-import { networkIdentity, rpcProvider } from '../network/network-service';
+import { networkIdentity } from '../network/network-service';
 import type { NetworkService } from '../network/network-service';
-import { ValidatorClient } from '../network/validator-client';
 import type { BlobStore } from '../storage/blob-store';
 import type { ContributorSigner, WalletService } from '../wallet/wallet-service';
 import type { SubmissionJournal } from './journal';
@@ -339,7 +338,7 @@ export class SubmissionQueue {
     const first = records[0] as SubmissionRecord;
     const profile = await this.profileFor(first);
     const signer = await this.signerFor(first);
-    const provider = rpcProvider(profile);
+    const provider = this.options.network.provider(profile);
     try {
       const requests = records.map((r) => ({
         recipient: ZeroAddress,
@@ -436,7 +435,7 @@ export class SubmissionQueue {
 
   private async fundFromFaucet(profile: NetworkProfile, address: string): Promise<boolean> {
     if (!profile.faucetUrl) return false;
-    await new ValidatorClient(profile.validatorUrl).faucet(profile.faucetUrl, address);
+    await this.options.network.validator(profile).faucet(profile.faucetUrl, address);
     return true;
   }
 
@@ -461,7 +460,7 @@ export class SubmissionQueue {
       }
       if (first.nextAttemptAt && first.nextAttemptAt.getTime() > this.now()) continue;
       const profile = await this.profileFor(first);
-      const provider = rpcProvider(profile);
+      const provider = this.options.network.provider(profile);
       try {
         await this.reconcileBatch(provider, batch, 2_000, true);
       } catch (error) {
@@ -626,7 +625,7 @@ export class SubmissionQueue {
     };
     let verdict: Verdict;
     try {
-      verdict = await new ValidatorClient(profile.validatorUrl).submit(request);
+      verdict = await this.options.network.validator(profile).submit(request);
     } catch (error) {
       if (isAppError(error) && error.code === 'invalid_input') {
         // The validator refuses the request itself: sending it again will not change that.

@@ -9,9 +9,7 @@ import { verifyOffchainPackage } from '../chain/offchain';
 import type { OffchainVerification } from '../chain/offchain';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { Database } from '../db/database';
-import { rpcProvider } from '../network/network-service';
 import type { NetworkService } from '../network/network-service';
-import { ValidatorClient } from '../network/validator-client';
 import type { BlobStore } from '../storage/blob-store';
 import type { WalletService } from '../wallet/wallet-service';
 import { resolveItemFiles } from './item-files';
@@ -295,7 +293,7 @@ export class SubmissionService {
   async balance(): Promise<{ address: string; chainId: number; balanceWei: string }> {
     const profile = await this.options.network.require();
     const { address } = await this.options.wallet.address();
-    const provider = rpcProvider(profile, 5_000);
+    const provider = this.options.network.provider(profile, 5_000);
     try {
       return { address, chainId: profile.chainId, balanceWei: (await provider.getBalance(address)).toString() };
     } catch {
@@ -310,7 +308,7 @@ export class SubmissionService {
     const profile = await this.options.network.require();
     if (!profile.faucetUrl) throw new AppError('invalid_input', `${profile.name} has no faucet; fund the wallet from another account.`);
     const { address } = await this.options.wallet.address();
-    const result = await new ValidatorClient(profile.validatorUrl).faucet(profile.faucetUrl, address);
+    const result = await this.options.network.validator(profile).faucet(profile.faucetUrl, address);
     return { address, amountWei: result.amount, txHash: result.txHash };
   }
 }

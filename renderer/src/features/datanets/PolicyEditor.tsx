@@ -49,7 +49,7 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
         filesPerSubmission: Number(filesPerSubmission),
         filesPerDay: filesPerDay.trim() === '' ? null : Number(filesPerDay),
       },
-      anonymisation: { required: isAnonRequired },
+      anonymisation: { ...datanet.policy.anonymisation, required: isAnonRequired },
       dp: {
         ...datanet.policy.dp,
         required: isDpRequired,

@@ -22,11 +22,14 @@ export function ItemQualityBlock({ itemId, onOpenItem }: { itemId: string; onOpe
   const setOverride = async (isOverridden: boolean): Promise<void> => {
     setIsSaving(true);
     setError(null);
+    // The box shows the choice at once (a controlled checkbox would otherwise snap back until the host answers).
+    setQuality((q) => q && { ...q, isOverridden });
     try {
-      await api.call('embeddings.overrideDuplicate', { itemId, isOverridden });
-      refresh();
+      const saved = await api.call('embeddings.overrideDuplicate', { itemId, isOverridden });
+      setQuality((q) => q && { ...q, isOverridden: saved.isOverridden, isBlocked: saved.isBlocked });
     } catch (e) {
       setError(toAppError(e));
+      refresh();
     } finally {
       setIsSaving(false);
     }

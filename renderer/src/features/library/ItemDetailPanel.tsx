@@ -6,25 +6,29 @@ import { useApi } from '../../api/ApiContext';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
 import { DpPanel } from '../dp/DpPanel';
 import { ItemQualityBlock } from '../embeddings/ItemQualityBlock';
+import { AnonymisePanel } from '../anonymise/AnonymisePanel';
 import type { Policy } from '../../../../shared/policy';
 
-type DetailTab = 'preview' | 'privacy';
+export type DetailTab = 'preview' | 'privacy' | 'anonymise';
 
 export function ItemDetailPanel({
   id,
   policy,
+  initialTab = 'preview',
   onClose,
   onRemoved,
 }: {
   id: string;
   policy: Policy;
+  /** The tab shown first (the library's Anonymise button opens the item on its Anonymise tab). */
+  initialTab?: DetailTab;
   onClose: () => void;
   onRemoved: () => void;
 }) {
   const api = useApi();
   const [item, setItem] = useState<ItemDetail | null>(null);
   const [error, setError] = useState<AppError | null>(null);
-  const [tab, setTab] = useState<DetailTab>('preview');
+  const [tab, setTab] = useState<DetailTab>(initialTab);
   const [revision, setRevision] = useState(0);
 
   useEffect(() => {
@@ -49,7 +53,7 @@ export function ItemDetailPanel({
   };
 
   return (
-    <aside className={`item-detail${tab === 'privacy' ? ' wide' : ''}`} aria-label="Item detail">
+    <aside className={`item-detail${tab === 'privacy' ? ' wide' : ''}${tab === 'anonymise' ? ' anon-wide' : ''}`} aria-label="Item detail">
       <header>
         <h2>{item?.name ?? '…'}</h2>
         <button type="button" className="link" onClick={onClose} aria-label="Close detail">
@@ -76,7 +80,17 @@ export function ItemDetailPanel({
         >
           Privacy
         </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'anonymise'}
+          className={tab === 'anonymise' ? 'active' : ''}
+          onClick={() => setTab('anonymise')}
+        >
+          Anonymise
+        </button>
       </div>
+      {item && tab === 'anonymise' && <AnonymisePanel item={item} onExported={() => setRevision((r) => r + 1)} />}
       {item &&
         tab === 'privacy' &&
         (item.kind === 'table' ? (

@@ -9,18 +9,20 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
 import { filesFromDrop, filesFromInput } from './collect-files';
 import { ImportPanel } from './ImportPanel';
-import { ItemDetailPanel } from './ItemDetailPanel';
+import { ItemDetailPanel, type DetailTab } from './ItemDetailPanel';
 import { useImporter } from './useImporter';
 
 const ACCEPT = FILE_TYPES.map((t) => `.${t}`).join(',');
 
-export function LibraryView({ datanet }: { datanet: Datanet }) {
+/** A Datanet's items with import, filters and the detail of one item (`initialItemId` opens one at once). */
+export function LibraryView({ datanet, initialItemId }: { datanet: Datanet; initialItemId?: string }) {
   const api = useApi();
   const [items, setItems] = useState<ItemSummary[] | null>(null);
   const [type, setType] = useState<FileType | ''>('');
   const [status, setStatus] = useState<ItemStatus | ''>('');
   const [query, setQuery] = useState('');
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(initialItemId ?? null);
+  const [openTab, setOpenTab] = useState<{ tab: DetailTab; seq: number }>({ tab: 'preview', seq: 0 });
   const [error, setError] = useState<AppError | null>(null);
   const [isDragging, setIsDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -162,6 +164,9 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
                   <th>Size</th>
                   <th>Status</th>
                   <th>Imported</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -171,7 +176,10 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
                     tabIndex={0}
                     className={item.id === selectedId ? 'selected' : ''}
                     aria-selected={item.id === selectedId}
-                    onClick={() => setSelectedId(item.id)}
+                    onClick={() => {
+                      setOpenTab((t) => ({ tab: 'preview', seq: t.seq }));
+                      setSelectedId(item.id);
+                    }}
                     onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && setSelectedId(item.id)}
                   >
                     <td className="name" title={item.relativePath}>
@@ -183,6 +191,21 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
                       <span className={`status status-${item.status}`}>{item.status}</span>
                     </td>
                     <td>{new Date(item.createdAt).toLocaleString()}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="library-anon-button"
+                        aria-label={`Anonymise ${item.name}`}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setOpenTab((t) => ({ tab: 'anonymise', seq: t.seq + 1 }));
+                          setSelectedId(item.id);
+                        }}
+                        onKeyDown={(e) => e.stopPropagation()}
+                      >
+                        Anonymise
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -191,9 +214,10 @@ export function LibraryView({ datanet }: { datanet: Datanet }) {
         </div>
         {selectedId && (
           <ItemDetailPanel
-            key={selectedId}
+            key={`${selectedId}:${openTab.seq}`}
             id={selectedId}
             policy={datanet.policy}
+            initialTab={openTab.tab}
             onClose={() => setSelectedId(null)}
             onRemoved={() => setSelectedId(null)}
           />

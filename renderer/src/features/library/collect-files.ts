@@ -46,11 +46,16 @@ function isHiddenInFolder(relativePath: string): boolean {
     .some((part) => part.startsWith('.'));
 }
 
-/** The files of an `<input type=file>` (with or without `webkitdirectory`). */
+/**
+ * The files of an `<input type=file>` (with or without `webkitdirectory`), in path order as for a
+ * drop: the browser lists a folder in no set order, and import order decides which of two
+ * duplicates counts as the earlier one.
+ */
 export function filesFromInput(list: FileList): PickedFile[] {
   return [...list]
     .map((file) => ({ file, relativePath: file.webkitRelativePath || file.name }))
-    .filter(({ relativePath }) => !isHiddenInFolder(relativePath));
+    .filter(({ relativePath }) => !isHiddenInFolder(relativePath))
+    .sort((a, b) => a.relativePath.localeCompare(b.relativePath));
 }
 
 /** The file's bytes as base64, without blocking the page (the browser encodes natively). */

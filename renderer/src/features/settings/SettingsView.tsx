@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AppError } from '../../../../shared/errors';
 import { useApi } from '../../api/ApiContext';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { AuditLogBlock } from '../audit/AuditLogBlock';
 import { ModelStatusBlock } from '../embeddings/ModelStatusBlock';
 
 /** The contributor's overall privacy budget across every Datanet. */
@@ -57,6 +58,7 @@ export function SettingsView() {
       <h1>Settings</h1>
       <PrivacyBudgetSettings />
       <ModelStatusBlock />
+      <AuditLogBlock />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { Submission } from '../../../../shared/api/submissions';
 import type { AppError } from '../../../../shared/errors';
 import { formatBytes } from '../../../../shared/import-rules';
 import { useApi, useEvent } from '../../api/ApiContext';
+import { downloadText } from '../../components/download';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
 import { shortHex, statusWords } from './format';
 
@@ -32,7 +33,16 @@ function Verdict({ submission }: { submission: Submission }) {
 }
 
 /** The Datanet's submissions as a queue: each one's status, its attestations and the validator's verdict. */
-export function SubmissionQueue({ datanetId, refreshKey }: { datanetId: string; refreshKey: number }) {
+export function SubmissionQueue({
+  datanetId,
+  refreshKey,
+  focusSubmissionId,
+}: {
+  datanetId: string;
+  refreshKey: number;
+  /** A submission opened from the rewards trail: highlighted, scrolled to and focused. */
+  focusSubmissionId?: string;
+}) {
   const api = useApi();
   const [submissions, setSubmissions] = useState<Submission[]>([]);
   const [error, setError] = useState<AppError | null>(null);
@@ -61,6 +71,16 @@ export function SubmissionQueue({ datanetId, refreshKey }: { datanetId: string; 
     }
   };
 
+  // The EAS shareable package {sig, signer}: anyone can check it with the EAS SDK or `datanet-desk verify-attestation`.
+  const exportAttestation = async (s: Submission): Promise<void> => {
+    try {
+      const { json } = await api.call('submissions.attestation', { id: s.id });
+      downloadText(`attestation-${(s.offchainUid ?? s.id).slice(0, 18)}.json`, json);
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  };
+
   return (
     <section className="submit-card queue" aria-label="Submissions">
       <h3>Submissions</h3>
@@ -80,7 +100,15 @@ export function SubmissionQueue({ datanetId, refreshKey }: { datanetId: string; 
           </thead>
           <tbody>
             {submissions.map((s) => (
-              <tr key={s.id} data-status={s.status} data-manifest={s.manifestHash}>
+              <tr
+                key={s.id}
+                data-status={s.status}
+                data-manifest={s.manifestHash}
+                className={s.id === focusSubmissionId ? 'focused' : undefined}
+                aria-current={s.id === focusSubmissionId ? 'true' : undefined}
+                tabIndex={s.id === focusSubmissionId ? -1 : undefined}
+                ref={s.id === focusSubmissionId ? (el) => el?.focus() : undefined}
+              >
                 <td>{new Date(s.createdAt).toLocaleString()}</td>
                 <td>
                   {s.fileCount} · {formatBytes(s.totalBytes)}
@@ -100,6 +128,11 @@ export function SubmissionQueue({ datanetId, refreshKey }: { datanetId: string; 
                   <Verdict submission={s} />
                 </td>
                 <td>
+                  {s.offchainUid && (
+                    <button type="button" className="link" onClick={() => void exportAttestation(s)}>
+                      Export attestation
+                    </button>
+                  )}
                   {s.status !== 'accepted' && s.status !== 'rejected' && (
                     <button type="button" className="link" onClick={() => void retry(s.id)}>
                       Retry now

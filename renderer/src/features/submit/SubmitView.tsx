@@ -12,7 +12,7 @@ import { WalletPanel } from './WalletPanel';
 import './submit.css';
 
 /** The Submit tab of a Datanet: network, wallet, a new submission within quota, and the queue. */
-export function SubmitView({ datanet }: { datanet: Datanet }) {
+export function SubmitView({ datanet, focusSubmissionId }: { datanet: Datanet; focusSubmissionId?: string }) {
   const api = useApi();
   const [wallet, setWallet] = useState<WalletStatus | null>(null);
   const [profile, setProfile] = useState<NetworkProfile | null>(null);
@@ -40,7 +40,7 @@ export function SubmitView({ datanet }: { datanet: Datanet }) {
         <WalletPanel status={wallet} hasFaucet={profile?.faucetUrl !== undefined} onChanged={() => void refresh()} />
       </div>
       <SubmissionBuilder datanet={datanet} wallet={wallet} isReady={profile !== null} onSubmitted={() => setRefreshKey((k) => k + 1)} />
-      <SubmissionQueue datanetId={datanet.id} refreshKey={refreshKey} />
+      <SubmissionQueue datanetId={datanet.id} refreshKey={refreshKey} focusSubmissionId={focusSubmissionId} />
     </div>
   );
 }

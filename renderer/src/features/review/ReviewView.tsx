@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Datanet } from '../../../../shared/api/datanets';
+import type { Room } from '../../../../shared/api/rooms';
+import type { AppError } from '../../../../shared/errors';
+import { useApi, useEvent } from '../../api/ApiContext';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { RoomView } from './RoomView';
+import { reviewerName, setReviewerName } from './useRoom';
+import './review.css';
+
+/** The Review tab: the Datanet's rooms on this machine, create one, join by invitation, open one. */
+export function ReviewView({ datanet }: { datanet: Datanet }) {
+  const api = useApi();
+  const [rooms, setRooms] = useState<Room[] | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [address, setAddress] = useState<string | null>(null);
+  const [title, setTitle] = useState('');
+  const [invite, setInvite] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<AppError | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [list, wallet] = await Promise.all([api.call('rooms.list', { datanetId: datanet.id }), api.call('wallet.status', {})]);
+      setRooms(list);
+      setAddress(wallet.address);
+      setName(reviewerName(wallet.address));
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  }, [api, datanet.id]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEvent(
+    'wallet.changed',
+    useCallback((status: { address: string | null }) => setAddress(status.address), []),
+  );
+
+  const open = rooms?.find((r) => r.id === openId) ?? null;
+  if (open) return <RoomView key={`${open.id}:${address ?? ''}`} room={open} address={address} onBack={() => setOpenId(null)} />;
+
+  const run = async (work: () => Promise<Room>): Promise<void> => {
+    setError(null);
+    try {
+      const room = await work();
+      await refresh();
+      setOpenId(room.id);
+    } catch (e) {
+      setError(toAppError(e));
+    }
+  };
+
+  return (
+    <section className="review-view" aria-label="Review rooms">
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <div className="review-forms">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => api.call('rooms.create', { datanetId: datanet.id, title: title.trim() }));
+          }}
+        >
+          <h3>New review room</h3>
+          <label>
+            Room title
+            <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} />
+          </label>
+          <button type="submit" className="primary" disabled={title.trim() === ''}>
+            Create room
+          </button>
+        </form>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => api.call('rooms.join', { datanetId: datanet.id, invite: invite.trim() }));
+          }}
+        >
+          <h3>Join by invitation</h3>
+          <label>
+            Invitation
+            <input value={invite} onChange={(e) => setInvite(e.target.value)} className="mono" placeholder="datanet-desk-room:v1:…" />
+          </label>
+          <button type="submit" disabled={invite.trim() === ''}>
+            Join room
+          </button>
+        </form>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setReviewerName(name.trim() || reviewerName(address));
+          }}
+        >
+          <h3>Your name in rooms</h3>
+          <label>
+            Display name
+            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={60} />
+          </label>
+          <button type="submit">Save name</button>
+        </form>
+      </div>
+      {rooms === null ? (
+        <p className="muted">Loading…</p>
+      ) : rooms.length === 0 ? (
+        <EmptyState title="No review rooms yet">
+          <p>
+            A review room is a shared document your team edits peer to peer: anonymised items, signed votes, comments and decisions. Create
+            one and send its invitation, or join one with an invitation you received.
+          </p>
+        </EmptyState>
+      ) : (
+        <ul className="room-list" aria-label="Rooms">
+          {rooms.map((r) => (
+            <li key={r.id}>
+              <button type="button" onClick={() => setOpenId(r.id)}>
+                {r.title}
+              </button>{' '}
+              <span className="muted small">
+                {r.updateCount} stored update{r.updateCount === 1 ? '' : 's'} · {(r.storedBytes / 1000).toFixed(1)} kB
+              </span>{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  void api.call('rooms.leave', { id: r.id }).then(refresh, (e: unknown) => setError(toAppError(e)));
+                }}
+              >
+                Leave
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

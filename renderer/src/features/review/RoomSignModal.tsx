@@ -1,0 +1,107 @@
+import { useEffect, useState } from 'react';
+import type { RoomSignable, RoomSigningPrompt } from '../../../../shared/api/rooms';
+import type { AppError } from '../../../../shared/errors';
+import { useApi } from '../../api/ApiContext';
+import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { Modal } from '../../components/Modal';
+
+/**
+ * The prompt every room signature goes through: the host says in words and fields what the
+ * EIP-712 message holds, and signs only the digest shown here (it recomputes and compares it).
+ */
+export function RoomSignModal({
+  roomId,
+  message,
+  onClose,
+  onSigned,
+}: {
+  roomId: string;
+  message: RoomSignable;
+  onClose: () => void;
+  onSigned: (signed: { signer: string; signature: string }) => void;
+}) {
+  const api = useApi();
+  const [prompt, setPrompt] = useState<RoomSigningPrompt | null>(null);
+  const [needsPassphrase, setNeedsPassphrase] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const [isSigning, setIsSigning] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    let isCancelled = false;
+    void (async () => {
+      try {
+        const [p, wallet] = await Promise.all([api.call('rooms.prepareSignature', { id: roomId, message }), api.call('wallet.status', {})]);
+        if (isCancelled) return;
+        setPrompt(p);
+        setNeedsPassphrase(!wallet.isUnlocked && wallet.needsPassphrase && !wallet.hasEnvironmentPassphrase);
+      } catch (e) {
+        if (!isCancelled) setError(toAppError(e));
+      }
+    })();
+    return () => {
+      isCancelled = true;
+    };
+  }, [api, roomId, message]);
+
+  const sign = async (): Promise<void> => {
+    if (!prompt) return;
+    setIsSigning(true);
+    setError(null);
+    try {
+      if (needsPassphrase) await api.call('wallet.unlock', { passphrase });
+      onSigned(await api.call('rooms.sign', { id: roomId, message, digest: prompt.digest }));
+    } catch (e) {
+      setError(toAppError(e));
+    } finally {
+      setIsSigning(false);
+    }
+  };
+
+  return (
+    <Modal title="Review and sign" onClose={onClose}>
+      <div className="signature-modal room-sign">
+        {prompt === null && error === null && <p className="muted">Preparing what will be signed…</p>}
+        {prompt && (
+          <div className="signature-body">
+            {prompt.summary.map((line) => (
+              <p key={line}>{line}</p>
+            ))}
+            <table className="signing-fields" aria-label="Signed fields">
+              <caption>EIP-712 message, signed by {prompt.signer}</caption>
+              <tbody>
+                {[...prompt.domain.map((f) => ({ ...f, label: `domain.${f.label}` })), ...prompt.fields].map((f) => (
+                  <tr key={f.label}>
+                    <th scope="row">{f.label}</th>
+                    <td className="mono">{f.value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="mono small">Digest {prompt.digest}</p>
+          </div>
+        )}
+        {needsPassphrase && (
+          <label className="passphrase">
+            Wallet passphrase
+            <input type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          </label>
+        )}
+        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={prompt === null || isSigning || (needsPassphrase && passphrase === '')}
+            onClick={() => void sign()}
+          >
+            {isSigning ? 'Signing…' : 'Sign'}
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}
