@@ -6,7 +6,22 @@ import { loadServices, report, seeded } from './lib.mjs';
 
 const BYTES = 8_000_000;
 const RUNS = 3;
-const FIRST = ['John', 'Maria', 'Ahmed', 'Chen', 'Olivia', 'Lars', 'Fatima', 'David', 'Priya', 'Lucas', 'Grace', 'Tomasz', 'Aisha', 'Peter'];
+const FIRST = [
+  'John',
+  'Maria',
+  'Ahmed',
+  'Chen',
+  'Olivia',
+  'Lars',
+  'Fatima',
+  'David',
+  'Priya',
+  'Lucas',
+  'Grace',
+  'Tomasz',
+  'Aisha',
+  'Peter',
+];
 const LAST = ['Smith', 'Garcia', 'Okafor', 'Nguyen', 'Johansson', 'Kowalski', 'Haddad', 'Brown', 'Patel', 'Silva', 'Miller', 'Novak'];
 const CITIES = ['Boston', 'Springfield', 'Denver', 'Austin', 'Portland', 'Madison'];
 const STREETS = ['Oak Street', 'Maple Avenue', 'Cedar Road', 'Elm Drive', 'Pine Lane', 'Hill Court'];

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { bytes32Schema, looseAddressSchema } from './hex';
 
-const loopbackOrRemoteUrl = z.url();
+const loopbackOrRemoteUrl = z.url({ protocol: /^https?$/ });
+/** Signaling servers speak WebSocket; a file: or javascript: URL is refused like any other scheme. */
+const signalingUrl = z.url({ protocol: /^wss?$/ });
 
 /**
  * A network profile: how the app finds a chain, its contracts and schemas, the Datanet
@@ -21,7 +23,7 @@ export const networkProfileSchema = z.object({
   /** Schema UIDs by name; `contribution` and `verdict` are required, others may follow. */
   schemas: z.object({ contribution: bytes32Schema, verdict: bytes32Schema }).catchall(bytes32Schema),
   validatorUrl: loopbackOrRemoteUrl,
-  signalingUrls: z.array(loopbackOrRemoteUrl),
+  signalingUrls: z.array(signalingUrl),
   /**
    * STUN/TURN servers review-room peers use to find a path through NATs (RTCIceServer). Absent:
    * host candidates only (peers on one network), and no third-party STUN server is ever contacted.

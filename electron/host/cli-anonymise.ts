@@ -42,7 +42,10 @@ export function evalPii(docs: readonly GoldDoc[]): {
   return {
     docs: result.docs,
     entities: Object.fromEntries(
-      result.perLabel.map((l) => [l.label, { precision: round(l.precision), recall: round(l.recall), f1: round(l.f1), support: l.support }]),
+      result.perLabel.map((l) => [
+        l.label,
+        { precision: round(l.precision), recall: round(l.recall), f1: round(l.f1), support: l.support },
+      ]),
     ),
     redaction: { charRecall: round(result.charRecall), charPrecision: round(result.charPrecision) },
   };

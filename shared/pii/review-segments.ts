@@ -58,7 +58,8 @@ export function segmentWindow(windowStart: number, windowEnd: number, detections
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i] as number;
     const b = points[i + 1] as number;
-    while (next < byStart.length && Math.max(windowStart, (byStart[next] as SegmentDetection).start) <= a) active.push(byStart[next++] as SegmentDetection);
+    while (next < byStart.length && Math.max(windowStart, (byStart[next] as SegmentDetection).start) <= a)
+      active.push(byStart[next++] as SegmentDetection);
     for (let j = active.length - 1; j >= 0; j--) if ((active[j] as SegmentDetection).end <= a) active.splice(j, 1);
     let primary: SegmentDetection | undefined;
     for (const d of active) if (primary === undefined || outranks(d, primary)) primary = d;

@@ -74,7 +74,8 @@ function cellFunction(policy: ColumnPolicy | undefined, type: EntityType, input:
       return (cell) => whole(cell, { default: { kind: 'pseudonym' } });
     case 'generalise': {
       const kind = policy?.generalisation;
-      if (kind === null || kind === undefined) throw new AppError('invalid_input', `Column "${policy?.column}": choose what to generalise to.`);
+      if (kind === null || kind === undefined)
+        throw new AppError('invalid_input', `Column "${policy?.column}": choose what to generalise to.`);
       return (cell) => generaliseCell(kind, cell, (t) => yearOf(t, input.ctx.dayFirst === true));
     }
     case 'spans':

@@ -107,9 +107,7 @@ export function ageBand(value: string): string {
 }
 
 // ZIP3 areas with 20,000 people or fewer (HHS, from the 2000 census): Safe Harbor writes 000.
-const RESTRICTED_ZIP3: ReadonlySet<string> = new Set(
-  '036 059 063 102 203 556 692 790 821 823 830 831 878 879 884 890 893'.split(' '),
-);
+const RESTRICTED_ZIP3: ReadonlySet<string> = new Set('036 059 063 102 203 556 692 790 821 823 830 831 878 879 884 890 893'.split(' '));
 
 /** US ZIP to its first three digits (000 for sparsely populated areas); UK postcode to its outward code. */
 export function zip3(value: string): string {
@@ -141,7 +139,12 @@ export function generaliseCell(kind: Generalisation, value: string, yearOf: (tex
  * they will be exported (after drop and generalisation). Without quasi-identifiers the check
  * passes: there is nothing to link on that the reviewer has named.
  */
-export function checkKAnonymity(columns: readonly string[], rows: readonly (readonly string[])[], quasiIdentifiers: readonly string[], k: number): KCheck {
+export function checkKAnonymity(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  quasiIdentifiers: readonly string[],
+  k: number,
+): KCheck {
   const indexes = quasiIdentifiers.map((q) => {
     const i = columns.indexOf(q);
     if (i < 0) throw new Error(`checkKAnonymity: no column "${q}"`);
@@ -197,7 +200,8 @@ export function checkKAnonymity(columns: readonly string[], rows: readonly (read
 
 const AGE_HEADER = /^(?:age|age[_ ]?(?:years|yrs|at[_ ].*))$/i;
 const ZIP_HEADER = /(?:^|[_ ])(?:zip|zipcode|zip[_ ]code|postcode|postal[_ ]code|post[_ ]code)$/i;
-const DATE_HEADER = /(?:^|[_ ])(?:dob|date|birth[_ ]?date|date[_ ]of[_ ]birth|admission|discharge|admitted|discharged|died|death)(?:$|[_ ])/i;
+const DATE_HEADER =
+  /(?:^|[_ ])(?:dob|date|birth[_ ]?date|date[_ ]of[_ ]birth|admission|discharge|admitted|discharged|died|death)(?:$|[_ ])/i;
 const QUASI_HEADER = /^(?:sex|gender|race|ethnicity|marital[_ ]status|occupation)$/i;
 
 export type ColumnStats = { column: string; types: { type: EntityType; count: number }[]; detectedCells: number; sampleCount: number };

@@ -56,8 +56,8 @@ test('review a clinical note: highlights by type, reject one, add a missed span 
 
   // Pointing at a highlight shows its confidence and reason.
   await anon.highlight('(617) 555-0142').hover();
-  await expect(anon.inspector()).toContainText('confidence 95 %');
-  await expect(anon.inspector()).toContainText('phone');
+  await expect(page.getByRole('tooltip')).toContainText('confidence 95 %');
+  await expect(page.getByRole('tooltip')).toContainText('context word "phone"');
 
   // "Ashgrove" names a protocol, not a person: rejected.
   await anon.decideWithMouse('Ashgrove', 'Reject');
@@ -199,7 +199,9 @@ test('a table: column summary and policies, a quasi-identifier that breaks k-ano
   await expect(anon.kStatus()).toContainText('k-anonymous: every group');
   await expect(refusal).toHaveCount(0);
   const report = await anon.export();
-  await expect(report.getByRole('table', { name: 'Columns in the report' }).locator('tr[data-column="age"]')).toContainText('Age to 10-year band');
+  await expect(report.getByRole('table', { name: 'Columns in the report' }).locator('tr[data-column="age"]')).toContainText(
+    'Age to 10-year band',
+  );
   await expect(report).toContainText('smallest group 5');
   await expect(app.itemRow(`${test.info().testId}-cohort.csv`)).toContainText('anonymised');
 });

@@ -130,6 +130,14 @@ test.afterEach(async () => {
   devnetDir = undefined;
 });
 
+test('rewards view without a network or a wallet says what to do', async ({ page, host }) => {
+  await page.goto(host.url);
+  const rewards = new RewardsPage(page);
+  await rewards.open();
+  await expect(page.getByRole('heading', { name: 'No network chosen' })).toBeVisible();
+  await expect(page.getByText('Choose its profile')).toBeVisible();
+});
+
 test('rewards dashboard: figures equal the chain, charts render, the trail links each paid amount to its file, restart resumes', async ({
   page,
   dataDir,

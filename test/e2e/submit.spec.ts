@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Wallet } from 'ethers';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { countContributions, freeDevnetPort, startBuiltDevnet, type RunningDevnet } from './devnet';
 import { startHost, type RunningHost } from './host';
+import { AnonymisePage } from './pages/AnonymisePage';
 import { SubmitPage } from './pages/SubmitPage';
 import type * as ServicesModule from '../../electron/services/index';
 
@@ -21,9 +23,8 @@ const NOTES = [
 ];
 
 /**
- * The library as the anonymiser leaves it: three notes, each with an anonymised version and its
- * report (made through the VersionService of the built services, before the host opens the
- * folder: no anonymisation method is on the contract yet). A second Datanet has a small quota.
+ * The library as imported: three raw notes in each of two Datanets (the second with a small
+ * quota). They are anonymised through the app's own review UI by {@link anonymiseNotes}.
  */
 async function seedLibrary(dataDir: string): Promise<void> {
   const { createServices } = (await import(SERVICES)) as typeof ServicesModule;
@@ -41,16 +42,20 @@ async function seedLibrary(dataDir: string): Promise<void> {
           bytes: new TextEncoder().encode(`${raw}\n`),
         });
         if (!itemId) throw new Error('import failed');
-        await s.versions.create({
-          itemId,
-          kind: 'anonymised',
-          content: { kind: 'text', text: `${text}\n${datanet.name}` },
-          report: { detections: [{ type: 'PERSON', operator: 'placeholder', count: text.includes('[PERSON_1]') ? 1 : 0 }] },
-        });
       }
     }
   } finally {
     await s.close();
+  }
+}
+
+/** Anonymises the open Datanet's three notes in the item detail's Anonymise tab: detect, review as detected, export. */
+async function anonymiseNotes(page: Page): Promise<void> {
+  const anon = new AnonymisePage(page);
+  await page.getByRole('tab', { name: 'Library' }).click();
+  for (const [i, text] of NOTES.entries()) {
+    await anon.anonymiseAsDetected(`note-${i + 1}.txt`);
+    if (text.includes('[PERSON_1]')) await expect(anon.report().locator('tr[data-type="PERSON"] .replaced')).toHaveText('1');
   }
 }
 
@@ -85,6 +90,7 @@ test('submit 3 anonymised files: signed after a prompt, attested and accepted; a
   const { profilePath } = await start(dataDir);
   await page.goto(host!.url);
   await expect(page.getByRole('heading', { level: 1, name: 'Cardiology notes' })).toBeVisible();
+  await anonymiseNotes(page);
   const submit = new SubmitPage(page);
   await submit.open();
   await submit.loadNetworkProfile(profilePath, 'devnet');
@@ -112,6 +118,7 @@ test('submit 3 anonymised files: signed after a prompt, attested and accepted; a
     .getByRole('navigation')
     .getByRole('button', { name: /Small quota/ })
     .click();
+  await anonymiseNotes(page);
   await submit.open();
   await submit.selectAll();
   const plan = page.getByLabel('Plan across days');
@@ -129,6 +136,7 @@ test('kill the host during a submission, restart: the submission finishes and ex
 }) => {
   const { profilePath } = await start(dataDir);
   await page.goto(host!.url);
+  await anonymiseNotes(page);
   const submit = new SubmitPage(page);
   await submit.open();
   await submit.loadNetworkProfile(profilePath, 'devnet');
@@ -160,6 +168,7 @@ test('offline: a submission signed while the devnet is down waits, goes out when
   const { profilePath } = await start(dataDir, port);
   const profile = devnet!.profile;
   await page.goto(host!.url);
+  await anonymiseNotes(page);
   const submit = new SubmitPage(page);
   await submit.open();
   await submit.loadNetworkProfile(profilePath, 'devnet');

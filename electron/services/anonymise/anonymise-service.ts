@@ -165,8 +165,12 @@ export class AnonymiseService {
       this.runningItems.delete(input.itemId);
       throw error;
     }
-    const progress = (phase: 'detecting' | 'saving' | 'finished' | 'cancelled' | 'failed', done: number, total: number, detections: number) =>
-      this.events.emit('anonymise.progress', { jobId: input.jobId, itemId: item.id, phase, done, total, detections });
+    const progress = (
+      phase: 'detecting' | 'saving' | 'finished' | 'cancelled' | 'failed',
+      done: number,
+      total: number,
+      detections: number,
+    ) => this.events.emit('anonymise.progress', { jobId: input.jobId, itemId: item.id, phase, done, total, detections });
     try {
       if (item.kind === 'table') {
         const table = await this.originalTable(item);
@@ -210,7 +214,10 @@ export class AnonymiseService {
     }
   }
 
-  private async storeDetections(item: ItemInfo, detections: readonly { type: EntityType; start: number; end: number; confidence: number; reason: string; detector: string }[]): Promise<void> {
+  private async storeDetections(
+    item: ItemInfo,
+    detections: readonly { type: EntityType; start: number; end: number; confidence: number; reason: string; detector: string }[],
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `insert into anonymise_reviews (item_id, source_sha256, detectors, detected_at) values ($1, $2, $3, now())
@@ -450,16 +457,16 @@ export class AnonymiseService {
     if (item.kind !== 'text') throw new AppError('invalid_input', 'Spans are added to texts; tables are anonymised per column.');
     const text = await this.text(item);
     if (input.end <= input.start || input.end > text.length) {
-      throw new AppError('invalid_input', `The span [${input.start}, ${input.end}) is empty or outside the text (${text.length} characters).`);
+      throw new AppError(
+        'invalid_input',
+        `The span [${input.start}, ${input.end}) is empty or outside the text (${text.length} characters).`,
+      );
     }
     const [start, end] = snapToGraphemes(text, input.start, input.end);
     if (text.slice(start, end).trim().length === 0) throw new AppError('invalid_input', 'The span holds only white space.');
     const id = `reviewer:${randomUUID()}`;
     await this.db.transaction(async (tx) => {
-      await tx.query(
-        `insert into anonymise_reviews (item_id) values ($1) on conflict (item_id) do nothing`,
-        [item.id],
-      );
+      await tx.query(`insert into anonymise_reviews (item_id) values ($1) on conflict (item_id) do nothing`, [item.id]);
       await tx.query(
         `insert into anonymise_detections (item_id, id, origin, type, start_offset, end_offset, confidence, reason, detector)
          values ($1, $2, 'reviewer', $3, $4, $5, 1, 'added by the reviewer', 'reviewer')`,
@@ -474,7 +481,8 @@ export class AnonymiseService {
   async removeSpan(input: MethodParsedInput<'anonymise.removeSpan'>): Promise<MethodOutput<'anonymise.removeSpan'>> {
     const item = await this.item(input.itemId);
     const row = await this.detectionRow(item.id, input.detectionId);
-    if (row.origin !== 'reviewer') throw new AppError('invalid_input', 'Only spans a reviewer added can be removed; reject a detection instead.');
+    if (row.origin !== 'reviewer')
+      throw new AppError('invalid_input', 'Only spans a reviewer added can be removed; reject a detection instead.');
     await this.db.transaction(async (tx) => {
       await tx.query('delete from anonymise_decisions where item_id = $1 and detection_id = $2', [item.id, row.id]);
       await tx.query('delete from anonymise_detections where item_id = $1 and id = $2', [item.id, row.id]);
@@ -504,7 +512,11 @@ export class AnonymiseService {
    * accepted, as the policy's export does), reviewer spans first, then detections that overlap
    * none of them. Offsets are widened to whole characters before overlaps are judged.
    */
-  private async appliedSpans(item: ItemInfo, text: string, minConfidence: number): Promise<{ applied: AppliedSpan[]; rows: DetectionRow[] }> {
+  private async appliedSpans(
+    item: ItemInfo,
+    text: string,
+    minConfidence: number,
+  ): Promise<{ applied: AppliedSpan[]; rows: DetectionRow[] }> {
     const { rows } = await this.db.query<DetectionRow>(
       `${DETECTION_SELECT} where d.item_id = $1 and d.confidence >= $2 order by d.start_offset, d.end_offset`,
       [item.id, minConfidence],
@@ -561,7 +573,14 @@ export class AnonymiseService {
     return best !== undefined ? `person:${best}` : `item:${item.id}`;
   }
 
-  private async anonymiseText(item: ItemInfo): Promise<{ text: string; result: AnonymisedText; applied: AppliedSpan[]; rows: DetectionRow[]; minConfidence: number; policy: Policy }> {
+  private async anonymiseText(item: ItemInfo): Promise<{
+    text: string;
+    result: AnonymisedText;
+    applied: AppliedSpan[];
+    rows: DetectionRow[];
+    minConfidence: number;
+    policy: Policy;
+  }> {
     const policy = await this.policy(item);
     const text = await this.text(item);
     const minConfidence = await this.threshold(item);
@@ -642,9 +661,13 @@ export class AnonymiseService {
     const appliedIds = new Set(done.applied.map((s) => s.id));
     const pending = done.rows.filter((r) => decisionOf(r) === 'pending');
     if (done.policy.anonymisation.pendingAtExport === 'refuse' && pending.length > 0) {
-      throw new AppError('conflict', `${pending.length} detections are still undecided, and this Datanet wants every one decided before export.`, {
-        pending: pending.length,
-      });
+      throw new AppError(
+        'conflict',
+        `${pending.length} detections are still undecided, and this Datanet wants every one decided before export.`,
+        {
+          pending: pending.length,
+        },
+      );
     }
     const reviewed: ReviewedDetection[] = done.rows.map((r) => {
       const decision = decisionOf(r);
@@ -685,10 +708,12 @@ export class AnonymiseService {
 
   private async columnState(item: ItemInfo): Promise<{ review: ReviewRow | undefined; policies: ColumnPolicy[]; columns: string[] }> {
     const review = await this.reviewRow(item.id);
-    const { rows } = await this.db.query<{ column_name: string; action: ColumnPolicy['action']; generalisation: ColumnPolicy['generalisation']; is_quasi_identifier: boolean }>(
-      'select column_name, action, generalisation, is_quasi_identifier from anonymise_column_policies where item_id = $1',
-      [item.id],
-    );
+    const { rows } = await this.db.query<{
+      column_name: string;
+      action: ColumnPolicy['action'];
+      generalisation: ColumnPolicy['generalisation'];
+      is_quasi_identifier: boolean;
+    }>('select column_name, action, generalisation, is_quasi_identifier from anonymise_column_policies where item_id = $1', [item.id]);
     const stored = new Map(rows.map((r) => [r.column_name, r]));
     const detail = await this.library.get(item.id, 1);
     const columns = detail.table?.columns ?? [];
@@ -724,7 +749,15 @@ export class AnonymiseService {
     const stats = new Map((review?.column_stats ?? []).map((s) => [s.column, s]));
     return policies.map((policy, index) => {
       const s = stats.get(policy.column) ?? { column: policy.column, types: [], detectedCells: 0, sampleCount: 0 };
-      return { column: policy.column, index, types: s.types, detectedCells: s.detectedCells, sampleCount: s.sampleCount, suggested: suggestColumnPolicy(s), policy };
+      return {
+        column: policy.column,
+        index,
+        types: s.types,
+        detectedCells: s.detectedCells,
+        sampleCount: s.sampleCount,
+        suggested: suggestColumnPolicy(s),
+        policy,
+      };
     });
   }
 
@@ -759,14 +792,22 @@ export class AnonymiseService {
     else if (generalisation === null) {
       throw new AppError('invalid_input', 'Choose what to generalise to: age band, ZIP to 3 digits, or date to year.');
     }
-    const next: ColumnPolicy = { column: current.column, action, generalisation, isQuasiIdentifier: input.isQuasiIdentifier ?? current.isQuasiIdentifier };
+    const next: ColumnPolicy = {
+      column: current.column,
+      action,
+      generalisation,
+      isQuasiIdentifier: input.isQuasiIdentifier ?? current.isQuasiIdentifier,
+    };
     await this.db.query(
       `insert into anonymise_column_policies (item_id, column_name, action, generalisation, is_quasi_identifier) values ($1, $2, $3, $4, $5)
        on conflict (item_id, column_name) do update set action = $3, generalisation = $4, is_quasi_identifier = $5`,
       [item.id, next.column, next.action, next.generalisation, next.isQuasiIdentifier],
     );
     this.touch(item.id);
-    const summary = this.summaries(review, policies.map((p) => (p.column === next.column ? next : p))).find((s) => s.column === next.column);
+    const summary = this.summaries(
+      review,
+      policies.map((p) => (p.column === next.column ? next : p)),
+    ).find((s) => s.column === next.column);
     if (!summary) throw new AppError('internal', 'The column vanished.');
     return summary;
   }
@@ -788,7 +829,13 @@ export class AnonymiseService {
       throw new AppError(
         'k_anonymity_violation',
         `${k.violationsTotal} group(s) of rows share quasi-identifier values with fewer than ${k.k} rows; generalise or drop columns, then export again.`,
-        { k: k.k, quasiIdentifiers: k.quasiIdentifiers, groups: k.violations.slice(0, MAX_REPORTED_GROUPS), groupsTotal: k.violationsTotal, rowsAtRisk: k.rowsAtRisk },
+        {
+          k: k.k,
+          quasiIdentifiers: k.quasiIdentifiers,
+          groups: k.violations.slice(0, MAX_REPORTED_GROUPS),
+          groupsTotal: k.violationsTotal,
+          rowsAtRisk: k.rowsAtRisk,
+        },
       );
     }
     const stats = new Map((review?.column_stats ?? []).map((s) => [s.column, s]));

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { syncDirectory } from './sync-directory';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -47,6 +48,8 @@ export class BlobStore {
       await file.close();
     }
     await rename(tmp, target);
+    // The rename is the commit: make the name durable too, not only the bytes.
+    await syncDirectory(dirname(target));
     return true;
   }
 

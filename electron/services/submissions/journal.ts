@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { syncDirectory } from '../storage/sync-directory';
 import { writeFileDurably } from '../wallet/keystore-vault';
 
 /**
@@ -39,6 +40,8 @@ export class SubmissionJournal {
     } finally {
       await handle.close();
     }
+    // The first append creates the file: its name must survive a power loss as well as its bytes.
+    await syncDirectory(dirname(this.path));
   }
 
   /** Every intact entry; a line torn by a crash mid-append is skipped. */

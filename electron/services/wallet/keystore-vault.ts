@@ -4,6 +4,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { decryptKeystoreJson, encryptKeystoreJson, getAddress, isKeystoreJson } from 'ethers';
 import { AppError } from '../../../shared/errors';
+import { syncDirectory } from '../storage/sync-directory';
 import type { KeyVault, StoredKey } from './key-vault';
 
 export const KEYSTORE_FILE = 'keystore.json';
@@ -98,4 +99,6 @@ export async function writeFileDurably(path: string, data: string | Uint8Array):
     await rm(tmp, { force: true });
     throw error;
   }
+  // The rename is the commit: its directory entry must reach the disk too.
+  await syncDirectory(dirname(path));
 }

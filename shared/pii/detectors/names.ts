@@ -183,7 +183,11 @@ const CAP_TOKEN = /\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}'’]*)*\.?/gu;
 const LETTER = /[\p{L}\p{M}\p{N}]/u;
 
 function isLetterAt(text: string, i: number): boolean {
-  return i >= 0 && i < text.length && LETTER.test(text.charAt(i));
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  // ASCII decides without the Unicode regex: letters and digits are \p{L} / \p{N}, nothing else is.
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return LETTER.test(text.charAt(i));
 }
 
 /** Lower-cased words before `pos`, nearest first, not crossing a sentence or line end. */
@@ -202,7 +206,7 @@ function wordsBefore(text: string, pos: number, count: number): { words: string[
       // "Dr." and "Mrs." end in a full stop without ending the sentence.
       if (ch === '.') {
         let k = i - 1;
-        while (k >= 0 && /[A-Za-z]/.test(text.charAt(k))) k--;
+        while (k >= 0 && (text.charCodeAt(k) | 32) >= 97 && (text.charCodeAt(k) | 32) <= 122) k--;
         const w = text.slice(k + 1, i).toLowerCase();
         if (TITLE_PHRASE_SET.has(w) || w === 'st') {
           words.push(w);
@@ -453,14 +457,14 @@ function classifySequence(text: string, all: Token[], context: ContextIndex, emi
   const end = (core[core.length - 1] as Token).end;
   const coreEnd = postNominal ? (all[all.length - 1] as Token).end : end;
   const last = core[core.length - 1] as Token;
-  const lowerAll = core.length > 1 ? core.map((t) => t.lower).join(' ') : (core[0] as Token).lower;
   const phraseWindowStart = Math.max(0, start - 40);
-  const personPhrase = findContext(context, PERSON_PHRASE_SET, phraseWindowStart, start, start, end);
-  const placePhrase = findContext(context, PLACE_PHRASE_SET, phraseWindowStart, start, start, end);
-  const orgPhrase = findContext(context, ORG_PHRASE_SET, phraseWindowStart, start, start, end);
-  const next = wordAfter(text, coreEnd);
+  // The context look-ups below are pure and cost more than the early verdicts (titles, calendar
+  // words, acronyms, known names) that most sequences reach first: they are made when needed.
+  let placePhraseMemo: { value: string | undefined } | undefined;
+  const placePhraseAt = (): string | undefined =>
+    (placePhraseMemo ??= { value: findContext(context, PLACE_PHRASE_SET, phraseWindowStart, start, start, end) }).value;
   const sentenceInitial = core[0] === first && isInitialPos && !hasTitle;
-  const labelPlace = /^(where|location|place|city|town|from|venue|site)$/.test(label);
+  const labelPlace = label !== '' && /^(where|location|place|city|town|from|venue|site)$/.test(label);
 
   // Street names belong to the address detector.
   if (has(last, STREET_TYPE) && core.length > 1 && !has(last, FIRST | LAST)) {
@@ -487,7 +491,7 @@ function classifySequence(text: string, all: Token[], context: ContextIndex, emi
     }
     return;
   }
-  if (core.every((t) => t.allCaps) && !(placeCue || placePhrase !== undefined || labelPlace)) {
+  if (core.every((t) => t.allCaps) && !(placeCue || labelPlace || placePhraseAt() !== undefined)) {
     // Acronyms (BP, MRN, ICU) and shouted headings are not names without a place cue.
     if (!core.some((t) => has(t, PLACE | FIRST)) || core.some((t) => t.word.length < 3)) return;
   }
@@ -497,6 +501,7 @@ function classifySequence(text: string, all: Token[], context: ContextIndex, emi
     else emitSpan(emit, text, start, coreEnd, 'ORGANIZATION', 0.75, `organisation name ending in "${last.word}"`);
     return;
   }
+  const lowerAll = core.length > 1 ? core.map((t) => t.lower).join(' ') : (core[0] as Token).lower;
   const multiKnown = lexicon().get(lowerAll) ?? 0;
   if ((multiKnown & FULL_NAME) !== 0 || (core.length > 1 && (multiKnown & (FIRST | LAST)) !== 0)) {
     emitSpan(emit, text, start, coreEnd, 'PERSON', 0.85, 'known person name');
@@ -526,6 +531,10 @@ function classifySequence(text: string, all: Token[], context: ContextIndex, emi
     emitSpan(emit, text, start, coreEnd, 'PERSON', 0.85, 'name with a professional suffix');
     return;
   }
+  const personPhrase = findContext(context, PERSON_PHRASE_SET, phraseWindowStart, start, start, end);
+  const placePhrase = placePhraseAt();
+  const orgPhrase = findContext(context, ORG_PHRASE_SET, phraseWindowStart, start, start, end);
+  const next = wordAfter(text, coreEnd);
   const placeContext = placeCue || placePhrase !== undefined || labelPlace;
   const personContext = personCue || personPhrase !== undefined || next.punct === "'" || next.punct === '’';
   const nextFlags = next.word === '' ? 0 : classify(next.word);

@@ -113,6 +113,13 @@ export class RoomPeer {
   summary(): Promise<PeerSummary> {
     return this.call({ op: 'summary' });
   }
+  count(): Promise<{ items: number; votes: number } | null> {
+    return this.call({ op: 'count' });
+  }
+  /** Resolves when the peer holds `votes` votes, with its own timings. */
+  watch(votes: number, timeoutMs = 60_000): Promise<{ sinceWatchMs: number; sinceConnectedMs: number | null }> {
+    return this.call({ op: 'watch', votes, timeoutMs });
+  }
   peers(): Promise<{ webrtc: number; synced: number; awareness: (string | null)[] }> {
     return this.call({ op: 'peers' });
   }

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { addVote, readRoom, roomParts, type SignedVote } from '../../../shared/review/doc';
 import { signalingRoomName } from '../../../shared/review/invite';
 import { RoomPersistence } from '../../../shared/review/persistence';
+import { installWebrtcFraming } from '../../../shared/review/webrtc-frames';
 
 type Command =
   | { op: 'open'; roomName: string; password: string; signalingUrls: string[]; name: string; address: string | null }
@@ -19,6 +20,8 @@ type Command =
   | { op: 'vote'; vote: SignedVote }
   | { op: 'raw'; array: 'votes'; entry: unknown }
   | { op: 'summary' }
+  | { op: 'count' }
+  | { op: 'watch'; votes: number; timeoutMs: number }
   | { op: 'peers' }
   | { op: 'flush' }
   | { op: 'close' };
@@ -54,6 +57,7 @@ async function run(cmd: Command): Promise<unknown> {
   switch (cmd.op) {
     case 'open': {
       const { WebrtcProvider } = await import('y-webrtc');
+      installWebrtcFraming();
       doc = new Y.Doc();
       persistence = new RoomPersistence(
         doc,
@@ -107,6 +111,24 @@ async function run(cmd: Command): Promise<unknown> {
         votes: roomParts(doc).votes.length,
         state: b64(Y.encodeStateVector(doc)),
       };
+    }
+    case 'count':
+      return doc ? { items: roomParts(doc).items.size, votes: roomParts(doc).votes.length } : null;
+    case 'watch': {
+      // Timestamps taken here, in the peer: when its first WebRTC connection opened and when the
+      // document held `votes` votes (polled every 2 ms, cheaper than an observer on a big sync).
+      const start = performance.now();
+      let connectedAt: number | null = null;
+      for (;;) {
+        if (connectedAt === null && provider?.room && [...provider.room.webrtcConns.values()].some((c) => c.connected))
+          connectedAt = performance.now();
+        if (doc && roomParts(doc).votes.length >= cmd.votes) {
+          const doneAt = performance.now();
+          return { sinceWatchMs: doneAt - start, sinceConnectedMs: connectedAt === null ? null : doneAt - connectedAt };
+        }
+        if (performance.now() - start > cmd.timeoutMs) throw new Error(`not converged within ${cmd.timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
     }
     case 'peers': {
       const room = provider?.room;

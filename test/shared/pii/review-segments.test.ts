@@ -54,7 +54,11 @@ describe('segmentWindow', () => {
   });
 
   it('shows what will happen where detections overlap: a reviewer span over a detector span, an inner date inside an address', () => {
-    const runs = segmentWindow(0, 20, [det('addr', 0, 20), det('date', 5, 10), det('mine', 15, 20, { origin: 'reviewer', decision: 'accepted', confidence: 1 })]);
+    const runs = segmentWindow(0, 20, [
+      det('addr', 0, 20),
+      det('date', 5, 10),
+      det('mine', 15, 20, { origin: 'reviewer', decision: 'accepted', confidence: 1 }),
+    ]);
     expect(runs.map((r) => [r.start, r.end, r.primaryId, r.ids])).toEqual([
       [0, 5, 'addr', ['addr']],
       [5, 10, 'date', ['date', 'addr']],

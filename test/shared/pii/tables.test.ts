@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { yearOf } from '../../../shared/pii/date-shift';
-import { ageBand, checkKAnonymity, generaliseCell, suggestColumnPolicy, SUPPRESSED, typeFromHeader, zip3 } from '../../../shared/pii/tables';
+import {
+  ageBand,
+  checkKAnonymity,
+  generaliseCell,
+  suggestColumnPolicy,
+  SUPPRESSED,
+  typeFromHeader,
+  zip3,
+} from '../../../shared/pii/tables';
 import { scanColumns, transformTable } from '../../../shared/pii/table-transform';
 import { hmacSha256Hex } from '../../../electron/services/anonymise/hmac';
 
@@ -75,15 +83,19 @@ describe('k-anonymity', () => {
 
   it('agrees with a brute-force count on random tables', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('x', 'y')), { maxLength: 40 }), fc.integer({ min: 1, max: 6 }), (rs, k) => {
-        const check = checkKAnonymity(['p', 'q'], rs, ['p', 'q'], k);
-        const sizes = new Map<string, number>();
-        for (const r of rs) sizes.set(r.join('|'), (sizes.get(r.join('|')) ?? 0) + 1);
-        const small = [...sizes.values()].filter((n) => n < k);
-        expect(check.isSatisfied).toBe(small.length === 0);
-        expect(check.violationsTotal).toBe(small.length);
-        expect(check.rowsAtRisk).toBe(small.reduce((a, b) => a + b, 0));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('x', 'y')), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 6 }),
+        (rs, k) => {
+          const check = checkKAnonymity(['p', 'q'], rs, ['p', 'q'], k);
+          const sizes = new Map<string, number>();
+          for (const r of rs) sizes.set(r.join('|'), (sizes.get(r.join('|')) ?? 0) + 1);
+          const small = [...sizes.values()].filter((n) => n < k);
+          expect(check.isSatisfied).toBe(small.length === 0);
+          expect(check.violationsTotal).toBe(small.length);
+          expect(check.rowsAtRisk).toBe(small.reduce((a, b) => a + b, 0));
+        },
+      ),
     );
   });
 });
@@ -91,15 +103,23 @@ describe('k-anonymity', () => {
 describe('column policies and the table transform', () => {
   it('suggests generalisation for ages, ZIPs and dates, placeholders for identifier columns, and keeps the rest', () => {
     const none = { types: [], detectedCells: 0, sampleCount: 10 };
-    expect(suggestColumnPolicy({ column: 'Age', ...none })).toMatchObject({ action: 'generalise', generalisation: 'age_band', isQuasiIdentifier: true });
+    expect(suggestColumnPolicy({ column: 'Age', ...none })).toMatchObject({
+      action: 'generalise',
+      generalisation: 'age_band',
+      isQuasiIdentifier: true,
+    });
     expect(suggestColumnPolicy({ column: 'zip_code', ...none })).toMatchObject({ generalisation: 'zip3' });
     expect(suggestColumnPolicy({ column: 'date_of_birth', ...none })).toMatchObject({ generalisation: 'date_year' });
     expect(suggestColumnPolicy({ column: 'sex', ...none })).toMatchObject({ action: 'keep', isQuasiIdentifier: true });
     expect(suggestColumnPolicy({ column: 'name', ...none })).toMatchObject({ action: 'placeholder' });
-    expect(suggestColumnPolicy({ column: 'contact', types: [{ type: 'EMAIL', count: 9 }], detectedCells: 9, sampleCount: 10 })).toMatchObject({
+    expect(
+      suggestColumnPolicy({ column: 'contact', types: [{ type: 'EMAIL', count: 9 }], detectedCells: 9, sampleCount: 10 }),
+    ).toMatchObject({
       action: 'placeholder',
     });
-    expect(suggestColumnPolicy({ column: 'notes', types: [{ type: 'PERSON', count: 2 }], detectedCells: 2, sampleCount: 10 })).toMatchObject({
+    expect(
+      suggestColumnPolicy({ column: 'notes', types: [{ type: 'PERSON', count: 2 }], detectedCells: 2, sampleCount: 10 }),
+    ).toMatchObject({
       action: 'spans',
     });
     expect(suggestColumnPolicy({ column: 'visits', ...none })).toMatchObject({ action: 'keep', isQuasiIdentifier: false });
@@ -158,7 +178,15 @@ describe('column policies and the table transform', () => {
   });
 
   it('summarises detections per column over the scanned cells', () => {
-    const stats = scanColumns(['email', 'n'], [['a@example.com', '1'], ['b@example.com', ''], ['none', '2']], 0.3);
+    const stats = scanColumns(
+      ['email', 'n'],
+      [
+        ['a@example.com', '1'],
+        ['b@example.com', ''],
+        ['none', '2'],
+      ],
+      0.3,
+    );
     expect(stats[0]).toEqual({ column: 'email', types: [{ type: 'EMAIL', count: 2 }], detectedCells: 2, sampleCount: 3 });
     expect(stats[1]).toMatchObject({ detectedCells: 0, sampleCount: 2 });
   });

@@ -101,7 +101,13 @@ export function ReportView({ result }: { result: ExportResult }) {
               ))}
             </ul>
           )}
-          <LeftIn items={report.leftIn.map((l) => ({ key: `${l.type}-${l.reason}`, what: `${TYPE_NAMES[l.type]} × ${l.count}`, reason: l.reason }))} />
+          <LeftIn
+            items={report.leftIn.map((l) => ({
+              key: `${l.type}-${l.reason}`,
+              what: `${TYPE_NAMES[l.type]} × ${l.count}`,
+              reason: l.reason,
+            }))}
+          />
         </>
       )}
       <p className="small muted">

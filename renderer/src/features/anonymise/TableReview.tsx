@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ColumnSummary, ExportResult, TableReview as TableReviewState } from '../../../../shared/api/anonymise';
-import { AppError } from '../../../../shared/errors';
-import { COLUMN_ACTIONS, GENERALISATIONS, kGroupSchema, type ColumnAction, type Generalisation, type KGroup } from '../../../../shared/pii/tables';
+import type { AppError } from '../../../../shared/errors';
+import {
+  COLUMN_ACTIONS,
+  GENERALISATIONS,
+  kGroupSchema,
+  type ColumnAction,
+  type Generalisation,
+  type KGroup,
+} from '../../../../shared/pii/tables';
 import { useApi, useEvent } from '../../api/ApiContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
@@ -105,9 +112,18 @@ export function TableReview({ itemId, onExported }: { itemId: string; onExported
             </button>
           </>
         ) : (
-          <button type="button" className={review.state === 'none' ? 'primary' : ''} onClick={() => void detection.start()}>
-            {review.state === 'none' ? 'Scan columns for personal data' : 'Scan again'}
-          </button>
+          <>
+            <button type="button" className={review.state === 'none' ? 'primary' : ''} onClick={() => void detection.start()}>
+              {review.state === 'none' ? 'Scan columns for personal data' : 'Scan again'}
+            </button>
+            {run.outcome && (
+              <span role="status" className="small">
+                {run.outcome.isCancelled
+                  ? 'Cancelled: the stored scan is as it was.'
+                  : `Done: ${run.outcome.detections} detections in the sampled cells.`}
+              </span>
+            )}
+          </>
         )}
       </div>
       {review.state === 'none' && !isRunning && (
@@ -142,12 +158,13 @@ export function TableReview({ itemId, onExported }: { itemId: string; onExported
           <>No quasi-identifiers marked: the k-anonymity check (k = {k.k}) has nothing to group on.</>
         ) : k.isSatisfied ? (
           <>
-            ✓ k-anonymous: every group over {k.quasiIdentifiers.join(', ')} has at least {k.k} rows (smallest {k.smallestGroup}, {k.groupCount} groups).
+            ✓ k-anonymous: every group over {k.quasiIdentifiers.join(', ')} has at least {k.k} rows (smallest {k.smallestGroup},{' '}
+            {k.groupCount} groups).
           </>
         ) : (
           <>
-            ✗ Not k-anonymous: {k.violationsTotal} of {k.groupCount} groups over {k.quasiIdentifiers.join(', ')} have fewer than {k.k} rows ({k.rowsAtRisk}{' '}
-            rows at risk). Generalise or drop a quasi-identifier.
+            ✗ Not k-anonymous: {k.violationsTotal} of {k.groupCount} groups over {k.quasiIdentifiers.join(', ')} have fewer than {k.k} rows
+            ({k.rowsAtRisk} rows at risk). Generalise or drop a quasi-identifier.
           </>
         )}
       </div>
@@ -223,7 +240,11 @@ function ColumnRow({
           onChange={(e) => {
             const action = e.target.value as ColumnAction;
             // Generalise needs a target; start from the suggestion when it has one.
-            onChange(action === 'generalise' ? { action, generalisation: p.generalisation ?? c.suggested.generalisation ?? 'age_band' } : { action });
+            onChange(
+              action === 'generalise'
+                ? { action, generalisation: p.generalisation ?? c.suggested.generalisation ?? 'age_band' }
+                : { action },
+            );
           }}
         >
           {COLUMN_ACTIONS.map((a) => (
@@ -245,9 +266,7 @@ function ColumnRow({
             ))}
           </select>
         )}
-        {c.suggested.action !== p.action && (
-          <span className="small muted"> suggested: {COLUMN_ACTION_NAMES[c.suggested.action]}</span>
-        )}
+        {c.suggested.action !== p.action && <span className="small muted"> suggested: {COLUMN_ACTION_NAMES[c.suggested.action]}</span>}
       </td>
       <td>
         <input

@@ -35,7 +35,8 @@ function offsetOf(root: HTMLElement, node: Node, offset: number): number | null 
   }
   const runs = [...root.querySelectorAll<HTMLElement>('[data-start]')];
   const child = node.childNodes[offset];
-  const after = child instanceof HTMLElement ? (child.dataset.start !== undefined ? child : child.querySelector<HTMLElement>('[data-start]')) : null;
+  const after =
+    child instanceof HTMLElement ? (child.dataset.start !== undefined ? child : child.querySelector<HTMLElement>('[data-start]')) : null;
   if (after) return Number(after.dataset.start);
   const last = runs[runs.length - 1];
   return last ? Number(last.dataset.start) + (last.textContent ?? '').length : null;
@@ -60,7 +61,7 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
   const [review, setReview] = useState<ReviewState | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [currentId, setCurrentId] = useState<string | null>(null);
-  const [hoverId, setHoverId] = useState<string | null>(null);
+  const [hover, setHover] = useState<{ id: string; left: number; top: number } | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
   const [addType, setAddType] = useState<EntityType>('PERSON');
   const [findQuery, setFindQuery] = useState('');
@@ -162,9 +163,15 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
     const before = byId.get(id);
     setError(null);
     try {
-      const next = await api.call('anonymise.decide', { itemId, detectionId: id, decision, ...(retypeAs !== undefined ? { retypeAs } : {}) });
+      const next = await api.call('anonymise.decide', {
+        itemId,
+        detectionId: id,
+        decision,
+        ...(retypeAs !== undefined ? { retypeAs } : {}),
+      });
       replaceDetection(next);
-      if (before && !isUndo) setUndo((u) => [...u.slice(-49), { kind: 'decide', id, decision: before.decision, retypedAs: before.retypedAs }]);
+      if (before && !isUndo)
+        setUndo((u) => [...u.slice(-49), { kind: 'decide', id, decision: before.decision, retypedAs: before.retypedAs }]);
     } catch (e) {
       fail(e);
     }
@@ -271,6 +278,7 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
       void decide(id, 'pending');
     } else if (key === 't') {
       e.preventDefault();
+      setCurrentId(id);
       retypeRef.current?.focus();
     } else if ((e.key === 'Delete' || e.key === 'Backspace') && byId.get(id)?.origin === 'reviewer') {
       e.preventDefault();
@@ -278,7 +286,9 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
     }
   };
 
-  const shown = byId.get(hoverId ?? '') ?? byId.get(currentId ?? '') ?? null;
+  // The inspector follows focus and clicks only: were it to follow the pointer, moving to its buttons across other highlights would change what they act on.
+  const shown = byId.get(currentId ?? '') ?? null;
+  const hovered = hover ? byId.get(hover.id) : undefined;
   const overlapping = shown ? detections.filter((d) => d.id !== shown.id && d.start < shown.end && d.end > shown.start) : [];
   const run = detection.run;
 
@@ -298,9 +308,7 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
   return (
     <section className="anon-panel" aria-label="Anonymise">
       <ErrorNote error={error ?? run.error} onDismiss={() => (error ? setError(null) : detection.clear())} />
-      {review.isRequired && (
-        <p className="small muted">This Datanet requires an anonymised version before an item can be submitted.</p>
-      )}
+      {review.isRequired && <p className="small muted">This Datanet requires an anonymised version before an item can be submitted.</p>}
       {review.latestVersion && !exported && (
         <p className="small" data-testid="latest-version">
           Anonymised {new Date(review.latestVersion.createdAt).toLocaleString()} · report hash{' '}
@@ -313,13 +321,12 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
       <div className="anon-toolbar" aria-label="Detection">
         {isRunning ? (
           <>
-            <progress
-              aria-label="Detection progress"
-              max={Math.max(1, run.progress?.total ?? 1)}
-              value={run.progress?.done ?? 0}
-            />
+            <progress aria-label="Detection progress" max={Math.max(1, run.progress?.total ?? 1)} value={run.progress?.done ?? 0} />
             <span role="status" className="small">
-              Detecting… {run.progress ? `${percent(run.progress.total ? run.progress.done / run.progress.total : 0)}, ${run.progress.detections} found` : ''}
+              Detecting…{' '}
+              {run.progress
+                ? `${percent(run.progress.total ? run.progress.done / run.progress.total : 0)}, ${run.progress.detections} found`
+                : ''}
             </span>
             <button type="button" onClick={() => void detection.cancel()} disabled={!run.isRunning}>
               Cancel
@@ -332,7 +339,9 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
             </button>
             {run.outcome && (
               <span role="status" className="small">
-                {run.outcome.isCancelled ? 'Cancelled: the stored detections are as they were.' : `Done: ${run.outcome.detections} candidates stored.`}
+                {run.outcome.isCancelled
+                  ? 'Cancelled: the stored detections are as they were.'
+                  : `Done: ${run.outcome.detections} candidates stored.`}
               </span>
             )}
           </>
@@ -379,7 +388,14 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
 
           <div role="tablist" className="tabs small-tabs" aria-label="View">
             {(['review', 'compare'] as const).map((m) => (
-              <button key={m} type="button" role="tab" aria-selected={mode === m} className={mode === m ? 'active' : ''} onClick={() => setMode(m)}>
+              <button
+                key={m}
+                type="button"
+                role="tab"
+                aria-selected={mode === m}
+                className={mode === m ? 'active' : ''}
+                onClick={() => setMode(m)}
+              >
                 {m === 'review' ? 'Review' : 'Side by side'}
               </button>
             ))}
@@ -391,8 +407,8 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
                 Previous page
               </button>
               <span className="small" aria-live="polite">
-                Characters {page.start.toLocaleString()}–{page.end.toLocaleString()} of {review.textLength.toLocaleString()} (page {pageNumber} of{' '}
-                {pages})
+                Characters {page.start.toLocaleString()}–{page.end.toLocaleString()} of {review.textLength.toLocaleString()} (page{' '}
+                {pageNumber} of {pages})
               </span>
               <button type="button" disabled={page.end >= review.textLength} onClick={() => setPageStart(page.end)}>
                 Next page
@@ -404,10 +420,68 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
             <>
               {review.totalDetections === 0 && (
                 <p className="note" role="note">
-                  No personal data found at this threshold{review.belowThreshold > 0 ? `; lower it to see ${review.belowThreshold} weaker candidates` : ''}. Select
-                  text to mark anything missed.
+                  No personal data found at this threshold
+                  {review.belowThreshold > 0 ? `; lower it to see ${review.belowThreshold} weaker candidates` : ''}. Select text to mark
+                  anything missed.
                 </p>
               )}
+              <div className="anon-text-frame">
+                <div
+                  ref={textRef}
+                  className="anon-text"
+                  role="region"
+                  aria-label="Document text"
+                  aria-describedby={`anon-keys-${itemId}`}
+                  onKeyDown={onTextKey}
+                >
+                  {segments.map((s) => {
+                    const text = page.text.slice(s.start - page.start, s.end - page.start);
+                    const d = s.primaryId ? byId.get(s.primaryId) : undefined;
+                    if (!d) {
+                      return (
+                        <span key={s.start} data-start={s.start}>
+                          {text}
+                        </span>
+                      );
+                    }
+                    const isFirst = firstRunOf.get(d.id) === s.start && d.start >= page.start;
+                    return (
+                      <mark
+                        key={s.start}
+                        data-start={s.start}
+                        data-detection-id={d.id}
+                        data-type={d.effectiveType}
+                        data-decision={d.decision}
+                        data-origin={d.origin}
+                        data-label={isFirst ? TYPE_NAMES[d.effectiveType] : undefined}
+                        className={`det det-${d.decision}${d.id === currentId ? ' current' : ''}`}
+                        style={{ ['--c' as string]: typeColour(d.effectiveType) }}
+                        tabIndex={isFirst ? 0 : -1}
+                        title={`${TYPE_NAMES[d.effectiveType]} · ${d.decision} · confidence ${percent(d.confidence)} · ${d.reason}`}
+                        aria-label={`${d.text}: ${TYPE_NAMES[d.effectiveType]}, ${d.decision}, confidence ${percent(d.confidence)}`}
+                        onFocus={() => setCurrentId(d.id)}
+                        onClick={() => setCurrentId(d.id)}
+                        onMouseEnter={(e) => {
+                          const box = e.currentTarget.getBoundingClientRect();
+                          const frame = textRef.current?.parentElement?.getBoundingClientRect();
+                          if (frame) setHover({ id: d.id, left: box.left - frame.left, top: box.bottom - frame.top + 4 });
+                        }}
+                        onMouseLeave={() => setHover(null)}
+                      >
+                        {text}
+                      </mark>
+                    );
+                  })}
+                </div>
+                {hovered && hover && (
+                  <div className="anon-tip" role="tooltip" style={{ left: hover.left, top: hover.top }}>
+                    <strong>{TYPE_NAMES[hovered.effectiveType]}</strong> · {hovered.decision} · confidence {percent(hovered.confidence)}
+                    <br />
+                    {hovered.reason}
+                  </div>
+                )}
+              </div>
+              {/* Below the text: its height changes with what it shows, and above it would move the text under the pointer. */}
               <DetectionInspector
                 detection={shown}
                 overlapping={overlapping}
@@ -416,49 +490,6 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
                 onRemove={(id) => void removeSpan(id)}
                 onSelect={focusDetection}
               />
-              <div
-                ref={textRef}
-                className="anon-text"
-                role="region"
-                aria-label="Document text"
-                aria-describedby={`anon-keys-${itemId}`}
-                onKeyDown={onTextKey}
-              >
-                {segments.map((s) => {
-                  const text = page.text.slice(s.start - page.start, s.end - page.start);
-                  const d = s.primaryId ? byId.get(s.primaryId) : undefined;
-                  if (!d) {
-                    return (
-                      <span key={s.start} data-start={s.start}>
-                        {text}
-                      </span>
-                    );
-                  }
-                  const isFirst = firstRunOf.get(d.id) === s.start && d.start >= page.start;
-                  return (
-                    <mark
-                      key={s.start}
-                      data-start={s.start}
-                      data-detection-id={d.id}
-                      data-type={d.effectiveType}
-                      data-decision={d.decision}
-                      data-origin={d.origin}
-                      data-label={isFirst ? TYPE_NAMES[d.effectiveType] : undefined}
-                      className={`det det-${d.decision}${d.id === currentId ? ' current' : ''}`}
-                      style={{ ['--c' as string]: typeColour(d.effectiveType) }}
-                      tabIndex={isFirst ? 0 : -1}
-                      title={`${TYPE_NAMES[d.effectiveType]} · ${d.decision} · confidence ${percent(d.confidence)} · ${d.reason}`}
-                      aria-label={`${d.text}: ${TYPE_NAMES[d.effectiveType]}, ${d.decision}, confidence ${percent(d.confidence)}`}
-                      onFocus={() => setCurrentId(d.id)}
-                      onClick={() => setCurrentId(d.id)}
-                      onMouseEnter={() => setHoverId(d.id)}
-                      onMouseLeave={() => setHoverId(null)}
-                    >
-                      {text}
-                    </mark>
-                  );
-                })}
-              </div>
               <p id={`anon-keys-${itemId}`} className="small muted">
                 Tab or arrow keys move through detections; A accept, R reject, U back to pending, T retype, Delete removes a span you added.
                 Select text to add a span the detectors missed.
@@ -487,7 +518,8 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
                     <span className="muted">Not found on this page</span>
                   ) : selected ? (
                     <>
-                      Selected “{selected.text.length > 60 ? `${selected.text.slice(0, 60)}…` : selected.text}” ({selected.start}–{selected.end})
+                      Selected “{selected.text.length > 60 ? `${selected.text.slice(0, 60)}…` : selected.text}” ({selected.start}–
+                      {selected.end})
                     </>
                   ) : (
                     <span className="muted">Nothing selected</span>
@@ -515,7 +547,12 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
         <button type="button" onClick={() => void undoLast()} disabled={undo.length === 0}>
           Undo
         </button>
-        <button type="button" className="primary" onClick={() => void exportVersion()} disabled={isExporting || isRunning || review.textLength === 0}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void exportVersion()}
+          disabled={isExporting || isRunning || review.textLength === 0}
+        >
           {isExporting ? 'Exporting…' : 'Export anonymised version'}
         </button>
       </div>
@@ -554,10 +591,20 @@ function Legend({ review, onDecideType }: { review: ReviewState; onDecideType: (
             <td className="rejected">{c.rejected}</td>
             <td className="small">{OPERATOR_NAMES[review.operators[c.type] ?? review.defaultOperator]}</td>
             <td className="nowrap">
-              <button type="button" className="small-button" onClick={() => onDecideType(c.type, 'accepted')} aria-label={`Accept all ${TYPE_NAMES[c.type]}`}>
+              <button
+                type="button"
+                className="small-button"
+                onClick={() => onDecideType(c.type, 'accepted')}
+                aria-label={`Accept all ${TYPE_NAMES[c.type]}`}
+              >
                 Accept all
               </button>
-              <button type="button" className="small-button" onClick={() => onDecideType(c.type, 'rejected')} aria-label={`Reject all ${TYPE_NAMES[c.type]}`}>
+              <button
+                type="button"
+                className="small-button"
+                onClick={() => onDecideType(c.type, 'rejected')}
+                aria-label={`Reject all ${TYPE_NAMES[c.type]}`}
+              >
                 Reject all
               </button>
             </td>
@@ -663,7 +710,13 @@ function markedRuns(text: string, offset: number, spans: { start: number; end: n
   if (at < offset + text.length) runs.push({ key: at, text: text.slice(at - offset) });
   return runs.map((r) =>
     r.span ? (
-      <mark key={r.key} className="det det-accepted" data-type={r.span.type} style={{ ['--c' as string]: typeColour(r.span.type) }} title={r.span.title}>
+      <mark
+        key={r.key}
+        className="det det-accepted"
+        data-type={r.span.type}
+        style={{ ['--c' as string]: typeColour(r.span.type) }}
+        title={r.span.title}
+      >
         {r.text}
       </mark>
     ) : (
@@ -693,7 +746,12 @@ function SideBySide({ preview }: { preview: Preview | null }) {
           {markedRuns(
             preview.anonymised,
             preview.outputWindow.start,
-            reps.map((r) => ({ start: r.outputStart, end: r.outputEnd, type: r.type, title: `${TYPE_NAMES[r.type]}, ${OPERATOR_NAMES[r.operator]}` })),
+            reps.map((r) => ({
+              start: r.outputStart,
+              end: r.outputEnd,
+              type: r.type,
+              title: `${TYPE_NAMES[r.type]}, ${OPERATOR_NAMES[r.operator]}`,
+            })),
           )}
         </div>
       </div>

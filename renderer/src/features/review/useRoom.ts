@@ -6,6 +6,8 @@ import type { AppError } from '../../../../shared/errors';
 import { addMember, readRoom, recordDecisions, SignatureCache, type RoomSnapshot } from '../../../../shared/review/doc';
 import { signalingRoomName } from '../../../../shared/review/invite';
 import { RoomPersistence } from '../../../../shared/review/persistence';
+import { installWebrtcFraming, observeWebrtcSends } from '../../../../shared/review/webrtc-frames';
+import { createOutboundRecorder } from '../audit/record-outbound';
 import { useApi } from '../../api/ApiContext';
 import { toAppError } from '../../components/ErrorNote';
 
@@ -35,6 +37,9 @@ export type RoomConnection = {
   networkName: string | null;
 };
 
+// Before any provider exists: every message on a room's data channels is framed (see the module).
+installWebrtcFraming();
+
 const NAME_KEY = 'datanet-desk.reviewer-name';
 
 export function reviewerName(address: string | null): string {
@@ -45,7 +50,10 @@ export function setReviewerName(name: string): void {
   localStorage.setItem(NAME_KEY, name);
 }
 
-type SignalingConnLike = { connected: boolean };
+type SignalingConnLike = { connected: boolean; url: string; send: (message: { type?: unknown }) => void; __audited?: boolean };
+
+// y-protocols message types as y-webrtc uses them (first varuint of a message).
+const YJS_MESSAGE_KINDS: Record<number, string> = { 0: 'yjs-sync', 1: 'yjs-awareness', 3: 'yjs-query-awareness', 4: 'yjs-bc-peer-id' };
 type ProviderInternals = { signalingConns: SignalingConnLike[]; room: { webrtcConns: Map<string, { connected: boolean }> } | null };
 
 /**
@@ -87,6 +95,7 @@ export function useRoom(room: Room, address: string | null) {
     };
     doc.on('update', schedule);
 
+    const recorder = createOutboundRecorder(api);
     const persistence = new RoomPersistence(
       doc,
       {
@@ -116,6 +125,33 @@ export function useRoom(room: Room, address: string | null) {
           peerOpts: { config: { iceServers } },
         });
         providerRef.current = provider;
+        // What leaves this window goes to the host's audit log: signaling messages (ciphertext
+        // for a password-protected room) and every message to a peer.
+        const endpoint = `webrtc:${signalingRoomName(room.roomName)}`;
+        observeWebrtcSends((message) =>
+          recorder.record({
+            channel: 'review-peer',
+            endpoint,
+            what: YJS_MESSAGE_KINDS[message[0] ?? -1] ?? 'yjs-message',
+            content: message,
+            bytes: message.byteLength,
+          }),
+        );
+        for (const conn of (provider as unknown as ProviderInternals).signalingConns) {
+          if (conn.__audited) continue;
+          const send = conn.send.bind(conn);
+          conn.send = (message) => {
+            recorder.record({
+              channel: 'review-signaling',
+              endpoint: conn.url,
+              what: typeof message.type === 'string' ? message.type.slice(0, 50) : 'message',
+              content: JSON.stringify(message),
+              bytes: 0, // the recorder measures the content itself
+            });
+            send(message);
+          };
+          conn.__audited = true;
+        }
         provider.awareness.setLocalStateField('user', { name: reviewerName(address), address });
         const onAwareness = (): void => {
           const states = provider.awareness.getStates();
@@ -160,6 +196,8 @@ export function useRoom(room: Room, address: string | null) {
       doc.off('update', schedule);
       providerRef.current?.destroy();
       providerRef.current = null;
+      observeWebrtcSends(null);
+      void recorder.flush().catch(() => undefined);
       setDoc(null);
       void persistence.destroy().finally(() => doc.destroy());
     };

@@ -88,7 +88,9 @@ describe('AnonymiseService on a text item', () => {
     expect(preview.anonymised).not.toContain('john.smith@example.com');
     expect(preview.anonymised).not.toContain('two weeks');
     for (const r of preview.replacements) {
-      expect(preview.anonymised.slice(r.outputStart - preview.outputWindow.start, r.outputEnd - preview.outputWindow.start)).toBe(r.replacement);
+      expect(preview.anonymised.slice(r.outputStart - preview.outputWindow.start, r.outputEnd - preview.outputWindow.start)).toBe(
+        r.replacement,
+      );
       expect(NOTE.slice(r.start, r.end).length).toBe(r.end - r.start);
     }
     // The same name gets the same placeholder within the document.
@@ -108,6 +110,46 @@ describe('AnonymiseService on a text item', () => {
     expect(files.get(itemId)?.file.isAnonymised).toBe(true);
     expect(files.get(itemId)?.manifestEntry.anonymisationReportHash).toBe(`0x${exported.reportHash}`);
     expect((await services.anonymise.review({ itemId })).latestVersion?.versionId).toBe(exported.versionId);
+  });
+
+  it('lets a Datanet that requires anonymisation block the item in preflight until it is exported', async () => {
+    const itemId = await importText(NOTE, 'gate.txt');
+    const { datanetId } = await services.library.get(itemId);
+    const before = await services.submissions.preflight(datanetId, [itemId]);
+    expect(before.items[0]?.reasons.map((r) => r.code)).toContain('not_anonymised');
+    const exported = await services.anonymise.exportVersion(itemId);
+    const after = await services.submissions.preflight(datanetId, [itemId]);
+    expect(after.items[0]?.reasons.map((r) => r.code)).not.toContain('not_anonymised');
+    expect(after.items[0]?.file).toMatchObject({ isAnonymised: true, versionId: exported.versionId });
+  });
+
+  it('shifts the dates of one subject alike across documents of a Datanet, and another subject differently', async () => {
+    const policy: Policy = {
+      ...defaultPolicy(),
+      anonymisation: {
+        ...defaultPolicy().anonymisation,
+        operators: { default: { kind: 'placeholder' }, byType: { DATE: { kind: 'date_shift' } } },
+      },
+    };
+    const d = await services.datanets.create({ name: `Shift ${Math.random()}`, domain: '', description: '', policy });
+    const shifted = async (text: string): Promise<string> => {
+      const r = await services.library.importBytes({
+        datanetId: d.id,
+        name: `${Math.random()}.txt`,
+        bytes: new TextEncoder().encode(text),
+      });
+      const out = await services.anonymise.exportVersion(r.itemId as string);
+      return /on (\d{4}-\d{2}-\d{2})/.exec(await services.versions.readText(out.versionId))?.[1] ?? '';
+    };
+    const a = await shifted('Patient John Smith was seen on 2021-03-14. John Smith felt better.');
+    const b = await shifted('Follow-up for Patient John Smith on 2021-03-14, John Smith again.');
+    const c = await shifted('Patient Maria Garcia was seen on 2021-03-14. Maria Garcia felt better.');
+    const e = await shifted('Patient Ahmed Okafor was seen on 2021-03-14. Ahmed Okafor felt better.');
+    expect(a).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(a).not.toBe('2021-03-14');
+    expect(b).toBe(a);
+    // Offsets are keyed per subject: two other people both landing on the same shift is a 1-in-500,000 chance.
+    expect(c === a && e === a).toBe(false);
   });
 
   it('filters by threshold what is shown and what is applied, and decides a whole type at once', async () => {
@@ -146,7 +188,9 @@ describe('AnonymiseService on a text item', () => {
     const itemId = await importText(NOTE, 'bad.txt');
     await services.anonymise.detect({ itemId, jobId: 'b1' });
     const before = await services.anonymise.review({ itemId });
-    expect((await rejects(services.anonymise.addSpan({ itemId, start: 5, end: NOTE.length + 1, type: 'PERSON' }))).code).toBe('invalid_input');
+    expect((await rejects(services.anonymise.addSpan({ itemId, start: 5, end: NOTE.length + 1, type: 'PERSON' }))).code).toBe(
+      'invalid_input',
+    );
     expect((await rejects(services.anonymise.addSpan({ itemId, start: 5, end: 5, type: 'PERSON' }))).code).toBe('invalid_input');
     expect((await rejects(services.anonymise.decide({ itemId, detectionId: 'nope', decision: 'accepted' }))).code).toBe('not_found');
     expect((await rejects(services.anonymise.review({ itemId: 'missing' }))).code).toBe('not_found');
@@ -188,7 +232,10 @@ describe('AnonymiseService on a text item', () => {
 
 describe('AnonymiseService on a table', () => {
   const header = 'name,age,zip,sex,diagnosis,note';
-  const rows = Array.from({ length: 60 }, (_, i) => `Patient ${i},${30 + (i % 3)},021${i % 2}4,${i % 2 ? 'F' : 'M'},flu,"called John Smith on 555-0142"`);
+  const rows = Array.from(
+    { length: 60 },
+    (_, i) => `Patient ${i},${30 + (i % 3)},021${i % 2}4,${i % 2 ? 'F' : 'M'},flu,"called John Smith on 555-0142"`,
+  );
 
   it('summarises columns, refuses export below k with the groups, and exports once generalised', async () => {
     const csv = [header, ...rows, 'Rare Person,97,99501,F,flu,none'].join('\n');

@@ -25,12 +25,18 @@ describe('the anonymisation worker', () => {
 
   it('stops at once when cancelled, and reports a missing worker build clearly', async () => {
     const controller = new AbortController();
-    const pending = runInWorker(requireAnonymiseWorker(), { type: 'detectText', text: 'Dr. Ann Lee '.repeat(2_000_000), minConfidence: 0.3 }, {
-      signal: controller.signal,
-    });
+    const pending = runInWorker(
+      requireAnonymiseWorker(),
+      { type: 'detectText', text: 'Dr. Ann Lee '.repeat(2_000_000), minConfidence: 0.3 },
+      {
+        signal: controller.signal,
+      },
+    );
     setTimeout(() => controller.abort(), 200);
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
-    await expect(runInWorker('/nonexistent/anonymise-worker.js', { type: 'detectText', text: 'x', minConfidence: 0.3 })).rejects.toMatchObject({
+    await expect(
+      runInWorker('/nonexistent/anonymise-worker.js', { type: 'detectText', text: 'x', minConfidence: 0.3 }),
+    ).rejects.toMatchObject({
       code: 'unavailable',
     });
   });

@@ -206,6 +206,19 @@ describe('rewards indexer on the devnet', () => {
     expect((await services.rewards.summary()).accepted).toBe(3);
   });
 
+  it('projects a planned batch from the indexed history, and refuses items without their Datanet', async () => {
+    const summary = await services!.rewards.summary({ isBalanceLive: false });
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const p = await services!.rewards.whatIf({ planned: [{ day: tomorrow, submissions: 2 }] });
+    expect(p.current).toEqual({ acceptanceRate: summary.acceptanceRate, standing: summary.standing, submissions: 4 });
+    expect(p.submissions).toHaveLength(2);
+    expect(p.submissions[0]?.acceptanceProbability).toBeCloseTo((3 + 1) / (4 + 2), 12);
+    expect(p.worst.standing).toBe(summary.standing);
+    expect(p.best).toEqual({ acceptanceRate: 5 / 6, standing: summary.standing + 1 });
+    expect(p.newDays).toEqual([tomorrow]);
+    await expect(services!.rewards.whatIf({ itemIds: ['x'] })).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
   it('works offline on the last data and says sync is unavailable', async () => {
     await services!.network.setProfile({ ...devnet.profile, rpcUrl: 'http://127.0.0.1:9' });
     const offline = await services!.rewards.summary();
