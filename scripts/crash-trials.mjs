@@ -10,7 +10,7 @@
 //   - stop queued work from resuming (the same command run again finishes it).
 // Usage: npm run crash-trials [-- --trials 6 --phases import,anonymise,embed,submit --seed 7 --keep]
 // Prints one JSON line per trial and a summary line; exits 1 on any failure. Needs `npm run build`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,14 +146,21 @@ const phases = {
         const { rows } = await s.db.query('select 1 from items where id = $1', [id]);
         if (rows.length !== 1) problems.push(`committed item ${id} is lost`);
       }
-      const { rows } = await s.db.query('select sha256, count(*)::int as n from items where datanet_id = $1 and sha256 = any($2) group by sha256', [
-        ctx.datanetId,
-        files,
-      ]);
+      const { rows } = await s.db.query(
+        'select sha256, count(*)::int as n from items where datanet_id = $1 and sha256 = any($2) group by sha256',
+        [ctx.datanetId, files],
+      );
       if (rows.length !== files.length) problems.push(`${files.length - rows.length} files of the trial are not items after the restart`);
       for (const r of rows) if (r.n !== 1) problems.push(`file ${r.sha256} is stored as ${r.n} items`);
       const temps = await checkBlobs(s, ctx.dataDir, problems);
-      return { killedAtMs: killed.ms, isKilled: killed.isKilled, ...exitOf(killed), committedBeforeKill: committed.length, tempLeftovers: temps, problems };
+      return {
+        runMs: killed.ms,
+        isKilled: killed.isKilled,
+        ...exitOf(killed),
+        committedBeforeKill: committed.length,
+        tempLeftovers: temps,
+        problems,
+      };
     } finally {
       await s.close();
     }
@@ -163,7 +170,11 @@ const phases = {
     const s0 = await openServices(ctx.dataDir);
     let itemId;
     try {
-      const r = await s0.library.importBytes({ datanetId: ctx.datanetId, name: `anon-${ctx.counter}.txt`, bytes: new TextEncoder().encode(note(ctx.counter++)) });
+      const r = await s0.library.importBytes({
+        datanetId: ctx.datanetId,
+        name: `anon-${ctx.counter}.txt`,
+        bytes: new TextEncoder().encode(note(ctx.counter++)),
+      });
       itemId = r.itemId;
     } finally {
       await s0.close();
@@ -171,7 +182,8 @@ const phases = {
     const killed = await runCli(ctx.dataDir, ['anonymise', itemId], ctx.delay());
     const again = await runCli(ctx.dataDir, ['anonymise', itemId]);
     const problems = [];
-    if (again.code !== 0) problems.push(`anonymise after restart failed: ${JSON.stringify(again.lines.at(-1))} ${again.stderr.slice(0, 300)}`);
+    if (again.code !== 0)
+      problems.push(`anonymise after restart failed: ${JSON.stringify(again.lines.at(-1))} ${again.stderr.slice(0, 300)}`);
     const s = await openServices(ctx.dataDir);
     try {
       const { rows } = await s.db.query(
@@ -183,7 +195,15 @@ const phases = {
       // one): counted, not a crash failure.
       const identicalVersions = rows.reduce((n, r) => n + r.n - 1, 0);
       const temps = await checkBlobs(s, ctx.dataDir, problems);
-      return { killedAtMs: killed.ms, isKilled: killed.isKilled, ...exitOf(killed), versions: rows.length, identicalVersions, tempLeftovers: temps, problems };
+      return {
+        runMs: killed.ms,
+        isKilled: killed.isKilled,
+        ...exitOf(killed),
+        versions: rows.length,
+        identicalVersions,
+        tempLeftovers: temps,
+        problems,
+      };
     } finally {
       await s.close();
     }
@@ -193,7 +213,11 @@ const phases = {
     const s0 = await openServices(ctx.dataDir);
     try {
       for (let i = 0; i < ctx.filesPerTrial; i++) {
-        await s0.library.importBytes({ datanetId: ctx.datanetId, name: `embed-${ctx.counter}.txt`, bytes: new TextEncoder().encode(note(ctx.counter++)) });
+        await s0.library.importBytes({
+          datanetId: ctx.datanetId,
+          name: `embed-${ctx.counter}.txt`,
+          bytes: new TextEncoder().encode(note(ctx.counter++)),
+        });
       }
     } finally {
       await s0.close();
@@ -205,11 +229,22 @@ const phases = {
     const s = await openServices(ctx.dataDir);
     try {
       const coverage = await s.embeddings.coverage(ctx.datanetId);
-      if (coverage.current !== coverage.items || coverage.stale !== 0) problems.push(`coverage after the restart: ${JSON.stringify(coverage)}`);
-      const orphans = await s.db.query('select count(*)::int as n from embedding_chunks c left join item_embeddings e using (item_id) where e.item_id is null');
+      if (coverage.current !== coverage.items || coverage.stale !== 0)
+        problems.push(`coverage after the restart: ${JSON.stringify(coverage)}`);
+      const orphans = await s.db.query(
+        'select count(*)::int as n from embedding_chunks c left join item_embeddings e using (item_id) where e.item_id is null',
+      );
       if (orphans.rows[0].n !== 0) problems.push(`${orphans.rows[0].n} chunks without their item's embedding record`);
       const temps = await checkBlobs(s, ctx.dataDir, problems);
-      return { killedAtMs: killed.ms, isKilled: killed.isKilled, ...exitOf(killed), items: coverage.items, chunks: coverage.chunks, tempLeftovers: temps, problems };
+      return {
+        runMs: killed.ms,
+        isKilled: killed.isKilled,
+        ...exitOf(killed),
+        items: coverage.items,
+        chunks: coverage.chunks,
+        tempLeftovers: temps,
+        problems,
+      };
     } finally {
       await s.close();
     }
@@ -221,7 +256,11 @@ const phases = {
     try {
       for (let i = 0; i < 2; i++) {
         const text = note(ctx.counter++);
-        const r = await s0.library.importBytes({ datanetId: ctx.datanetId, name: `sub-${ctx.counter}.txt`, bytes: new TextEncoder().encode(text) });
+        const r = await s0.library.importBytes({
+          datanetId: ctx.datanetId,
+          name: `sub-${ctx.counter}.txt`,
+          bytes: new TextEncoder().encode(text),
+        });
         await s0.versions.create({
           itemId: r.itemId,
           kind: 'anonymised',
@@ -244,7 +283,10 @@ const phases = {
       const { rows } = await s.db.query(`select id, status, onchain_uid from submissions`);
       const { address } = await s.wallet.address();
       const onchain = await ctx.onchainUids(address);
-      const uids = rows.map((r) => r.onchain_uid).filter(Boolean).map((u) => u.toLowerCase());
+      const uids = rows
+        .map((r) => r.onchain_uid)
+        .filter(Boolean)
+        .map((u) => u.toLowerCase());
       for (const r of rows) if (r.status !== 'accepted') problems.push(`submission ${r.id} is ${r.status}`);
       if (new Set(uids).size !== uids.length) problems.push('two submissions share an on-chain UID');
       const extra = onchain.filter((u) => !uids.includes(u));
@@ -252,7 +294,15 @@ const phases = {
       if (extra.length) problems.push(`${extra.length} on-chain attestations belong to no submission (duplicated)`);
       if (missing.length) problems.push(`${missing.length} submissions have no on-chain attestation (lost)`);
       const temps = await checkBlobs(s, ctx.dataDir, problems);
-      return { killedAtMs: killed.ms, isKilled: killed.isKilled, ...exitOf(killed), submissions: rows.length, onchain: onchain.length, tempLeftovers: temps, problems };
+      return {
+        runMs: killed.ms,
+        isKilled: killed.isKilled,
+        ...exitOf(killed),
+        submissions: rows.length,
+        onchain: onchain.length,
+        tempLeftovers: temps,
+        problems,
+      };
     } finally {
       await s.close();
     }
@@ -261,20 +311,36 @@ const phases = {
 
 /** Starts the built devnet on free loopback ports; resolves with its profile and a stop function. */
 async function startDevnet(dir) {
-  if (!existsSync(DEVNET_CLI)) throw new Error('out/devnet/cli.js is missing: build the devnet (npx vite build -c devnet/vite.config.ts).');
+  if (!existsSync(DEVNET_CLI)) {
+    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'devnet/vite.config.ts'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) throw new Error('could not build the devnet');
+  }
   const child = spawn(process.execPath, [DEVNET_CLI, '--data-dir', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the devnet exited (${code})`)));
   });
-  return { profile: JSON.parse(line).profile, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGINT')))) };
+  return {
+    profile: JSON.parse(line).profile,
+    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGINT')))),
+  };
 }
 
 /**
- * Runs `trials` crash trials of each phase. The first, un-killed run of each phase measures how
- * long the operation takes; each trial then kills at a uniformly random moment of 0-110 % of that.
+ * Runs `trials` crash trials of each phase. A first run of each phase, not killed, measures how
+ * long the command takes (process start included); each trial then kills it at a uniformly random
+ * moment of 0-110 % of that, so some kills land in start-up, most mid-work, a few after the end.
  */
-export async function runCrashTrials({ trials = 6, phases: names = PHASES, seed = Date.now() % 100000, keep = false, report = (l) => console.log(JSON.stringify(l)) } = {}) {
+export async function runCrashTrials({
+  trials = 6,
+  phases: names = PHASES,
+  seed = Date.now() % 100000,
+  keep = false,
+  report = (l) => console.log(JSON.stringify(l)),
+} = {}) {
   if (!existsSync(SERVICES) || !existsSync(CLI)) throw new Error('The app is not built: run `npm run build` first.');
   const started = Date.now();
   const random = prng(seed);
@@ -286,10 +352,17 @@ export async function runCrashTrials({ trials = 6, phases: names = PHASES, seed 
       const dataDir = join(work, phase);
       mkdirSync(dataDir);
       const s = await openServices(dataDir);
-      const ctx = { work, dataDir, counter: 1000 * (names.indexOf(phase) + 1), filesPerTrial: phase === 'embed' ? 4 : 12, delay: () => 0 };
+      const ctx = {
+        work,
+        dataDir,
+        counter: 1000 * (names.indexOf(phase) + 1),
+        filesPerTrial: phase === 'embed' ? 4 : 40,
+        delay: () => undefined,
+      };
       ctx.datanetId = await newDatanet(s, `Crash ${phase}`);
       await s.close();
-      if (phase === 'embed' && !existsSync(MODEL)) throw new Error(`The shared test model is missing at ${MODEL} (../shared/models/random-minilm-l6).`);
+      if (phase === 'embed' && !existsSync(MODEL))
+        throw new Error(`The shared test model is missing at ${MODEL} (../shared/models/random-minilm-l6).`);
       if (phase === 'submit') {
         devnet ??= await startDevnet(join(work, 'devnet'));
         ctx.profilePath = join(work, 'profile.json');
@@ -297,16 +370,19 @@ export async function runCrashTrials({ trials = 6, phases: names = PHASES, seed 
         const created = await runCli(dataDir, ['wallet', 'create']);
         if (created.code !== 0) throw new Error(`wallet create failed: ${created.stderr}`);
         const rpc = new JsonRpcProvider(devnet.profile.rpcUrl, devnet.profile.chainId, { staticNetwork: true, cacheTimeout: -1 });
-        const eas = new Contract(devnet.profile.contracts.eas, ['event Attested(address indexed recipient, address indexed attester, bytes32 uid, bytes32 indexed schemaUID)'], rpc);
+        const eas = new Contract(
+          devnet.profile.contracts.eas,
+          ['event Attested(address indexed recipient, address indexed attester, bytes32 uid, bytes32 indexed schemaUID)'],
+          rpc,
+        );
         ctx.onchainUids = async (attester) => {
           const logs = await eas.queryFilter(eas.filters.Attested(null, attester, null, devnet.profile.schemas.contribution), 0);
           return logs.map((l) => String(l.args.uid).toLowerCase());
         };
       }
       // Calibration: one whole run, not a trial, tells how long the operation takes here.
-      const warm = Date.now();
       const calibration = await phases[phase](ctx);
-      const spanMs = Math.max(300, Date.now() - warm);
+      const spanMs = Math.max(300, calibration.runMs);
       if (calibration.problems.length) results.push({ phase, trial: 'calibration', ...calibration });
       ctx.delay = () => Math.round(random() * spanMs * 1.1);
       for (let trial = 1; trial <= trials; trial++) {

@@ -5,6 +5,12 @@
  * units into the whole text, `end` exclusive, as everywhere in the contract.
  */
 
+/**
+ * Characters the review screen renders at once. Documents of tens of MB are paged through
+ * windows of this size (fetched by offset), so the DOM never holds more than one page of text.
+ */
+export const REVIEW_PAGE_SIZE = 20_000;
+
 export type SegmentDetection = {
   id: string;
   start: number;

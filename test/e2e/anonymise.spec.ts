@@ -1,10 +1,11 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test } from './fixtures';
 import { AnonymisePage } from './pages/AnonymisePage';
 import { AppPage } from './pages/AppPage';
 import type * as ServicesModule from '../../electron/services/index';
+import { REVIEW_PAGE_SIZE as PAGE_SIZE } from '../../shared/pii/review-segments';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/anonymise', import.meta.url));
 const SERVICES = pathToFileURL(fileURLToPath(new URL('../../out/main/services.js', import.meta.url))).href;
@@ -162,6 +163,43 @@ test('review by keyboard: move through detections, accept / reject / undo / rety
   await expect(anon.highlight('Ashgrove')).toHaveCount(0);
   await expect(anon.panel().getByText('1 below it are hidden and left in')).toBeVisible();
   await expect(anon.panel().getByLabel('Confidence threshold', { exact: true })).toHaveValue('0.5');
+});
+
+test('a long document is paged through windows: one page of text in the page at a time, offsets on later pages stay absolute', async ({
+  page,
+  host,
+  dataDir,
+}) => {
+  const app = new AppPage(page);
+  const anon = new AnonymisePage(page);
+  await app.open(host.url);
+  await app.createDatanet('Clinic notes', 'clinical');
+  const long = NOTE.repeat(1000);
+  const name = `${test.info().testId}-long.txt`;
+  writeFileSync(join(dataDir, '..', name), long);
+  await app.importFiles([join(dataDir, '..', name)]);
+  await anon.openFromLibrary(name);
+  await anon.detect();
+
+  const pages = Math.ceil(long.length / PAGE_SIZE);
+  const pager = anon.panel().getByLabel('Pages');
+  await expect(pager).toContainText(`page 1 of ${pages}`);
+  await expect(anon.legendRow('EMAIL').locator('.total')).toHaveText('1000');
+  expect(await anon.text().evaluate((el) => (el.textContent ?? '').length)).toBeLessThanOrEqual(PAGE_SIZE);
+
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(pager).toContainText(`page 2 of ${pages}`);
+  const pageStart = Number(await anon.text().locator('[data-start]').first().getAttribute('data-start'));
+  expect(pageStart).toBeGreaterThanOrEqual(PAGE_SIZE - 1);
+  expect(await anon.text().evaluate((el) => (el.textContent ?? '').length)).toBeLessThanOrEqual(PAGE_SIZE);
+  await expect(anon.highlights().first()).toBeVisible();
+
+  await anon.selectTextWithFind('tomasz');
+  await anon.addSelectedSpan('Person');
+  await expect(anon.text().locator('mark[data-origin="reviewer"]')).toHaveAttribute(
+    'data-start',
+    String(long.indexOf('tomasz', pageStart)),
+  );
 });
 
 test('a table: column summary and policies, a quasi-identifier that breaks k-anonymity is refused with the groups shown, generalising lets it export', async ({

@@ -191,6 +191,18 @@ test('two browsers review in a room: offline votes merge, a restart keeps the ro
   await expect(a.queueItems().nth(0)).toContainText('Accepted · 2 votes');
   await expect(a.queueItems().nth(1)).toContainText('Open · 1 vote · 1 invalid');
   await expect(a.connection()).toContainText('0 peers connected');
+
+  // What A's window sent to peers and to signaling is in A's audit log (hashes and sizes only).
+  await pageA.context().browser()?.close();
+  await hostA.stop();
+  const s = await createServices({ dataDir: dataA, host: 'node', version: 'e2e', submission: { isAutomatic: false } });
+  try {
+    for (const channel of ['review-peer', 'review-signaling'] as const) {
+      expect((await s.audit.list({ channel, limit: 1 })).total).toBeGreaterThan(0);
+    }
+  } finally {
+    await s.close();
+  }
 });
 
 async function expectItemKey(peer: RoomPeer, index: number): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { DetectionDecision, ExportResult, Preview, ReviewDetection, ReviewState } from '../../../../shared/api/anonymise';
 import type { AppError } from '../../../../shared/errors';
-import { findInWindow, safePageEnd, segmentWindow } from '../../../../shared/pii/review-segments';
+import { findInWindow, REVIEW_PAGE_SIZE, safePageEnd, segmentWindow } from '../../../../shared/pii/review-segments';
 import { ENTITY_TYPES, type EntityType } from '../../../../shared/pii/types';
 import { useApi, useEvent } from '../../api/ApiContext';
 import { EmptyState } from '../../components/EmptyState';
@@ -10,11 +10,7 @@ import { OPERATOR_NAMES, percent, TYPE_NAMES, typeColour } from './entity-style'
 import { ReportView } from './ReportView';
 import { useDetectionRun } from './useDetectionRun';
 
-/**
- * Characters rendered at once. Documents of tens of MB are paged through windows of this size
- * (fetched by offset), so the DOM never holds more than one page of text and its highlights.
- */
-export const PAGE_SIZE = 20_000;
+const PAGE_SIZE = REVIEW_PAGE_SIZE;
 
 type Page = { start: number; end: number; text: string; textLength: number };
 type Selected = { start: number; end: number; text: string };
@@ -149,11 +145,10 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
   }, [page]);
 
   const focusDetection = (id: string): void => {
-    setCurrentId(id);
     const at = firstRunOf.get(id);
-    if (at === undefined) return;
-    const el = textRef.current?.querySelector<HTMLElement>(`[data-start="${at}"]`);
-    el?.focus();
+    if (at !== undefined) textRef.current?.querySelector<HTMLElement>(`[data-start="${at}"]`)?.focus();
+    // After the focus: a detection covered by another shares its run, whose focus handler names the other one.
+    setCurrentId(id);
   };
 
   const replaceDetection = (next: ReviewDetection): void =>
