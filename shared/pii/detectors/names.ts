@@ -290,6 +290,60 @@ function classifyExact(raw: string): number {
   return f;
 }
 
+/**
+ * What a capitalised token's text alone decides: everything but its position. Prose repeats its
+ * words, so keying this by the token as matched skips the slicing, case mapping and lexicon
+ * look-ups that dominate the name pass.
+ */
+type TokenInfo = {
+  /** Flags of the token as matched (before a full stop or apostrophe is trimmed). */
+  readonly exact: number;
+  /** Length after trimming a full stop that is not part of the word, and a closing apostrophe. */
+  readonly length: number;
+  readonly word: string;
+  readonly lower: string;
+  readonly flags: number;
+  readonly isInitial: boolean;
+  readonly allCaps: boolean;
+  readonly isCompoundStreet: boolean;
+};
+
+const tokenMemo = new Map<string, TokenInfo>();
+
+function tokenInfo(matched: string): TokenInfo {
+  let info = tokenMemo.get(matched);
+  if (info === undefined) {
+    info = buildTokenInfo(matched);
+    if (tokenMemo.size > 100_000) tokenMemo.clear();
+    tokenMemo.set(matched, info);
+  }
+  return info;
+}
+
+function buildTokenInfo(matched: string): TokenInfo {
+  let raw = matched;
+  if (raw.endsWith('.')) {
+    const bare = raw.slice(0, -1);
+    const lowerBare = bare.toLowerCase();
+    const keepDot =
+      bare.length === 1 || ((lexicon().get(lowerBare) ?? 0) & TITLE) !== 0 || POST_NOMINALS.has(lowerBare) || lowerBare === 'st';
+    if (!keepDot) raw = bare;
+  }
+  if (raw.endsWith("'") || raw.endsWith('’')) raw = raw.slice(0, -1);
+  const word = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  const lower = word.toLowerCase();
+  return {
+    exact: classifyExact(matched),
+    length: raw.length,
+    word,
+    lower,
+    flags: tokenFlags(word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word),
+    isInitial: word.length === 1,
+    allCaps: word.length > 1 && word === word.toUpperCase(),
+    isCompoundStreet: COMPOUND_STREET_END.test(lower),
+  };
+}
+
 const COMPOUND_STREET_END = new RegExp(`(?:${STREET_COMPOUND_ENDINGS.join('|')})$`);
 const HOUSE_NUMBER_AFTER = /[ \t]+\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/uy;
 
@@ -305,36 +359,27 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
   while ((m = CAP_TOKEN.exec(text)) !== null) {
     const start = m.index;
     if (start > 0 && isWordCode(text.charCodeAt(start - 1))) continue;
-    let raw = m[0];
+    const matched = m[0];
     // Glued to digits ("HbA1c") or a unit after a slash ("mmol/L"): not a word of prose.
-    const after = text.charCodeAt(start + raw.length);
+    const after = text.charCodeAt(start + matched.length);
     if ((after >= 48 && after <= 57) || (start > 0 && text.charCodeAt(start - 1) === 47)) {
       flush();
       continue;
     }
+    const info = tokenInfo(matched);
     // The commonest token by far is a lone everyday word ("The", "Denies", "HISTORY"): when
     // it cannot join a sequence and no title precedes it, it is dropped before any allocation.
     if (seq.length === 0) {
-      const exact = classifyExact(raw);
-      const joinsNext = text.charCodeAt(start + raw.length) === 32 && isUpperCode(text.charCodeAt(start + raw.length + 1));
+      const exact = info.exact;
+      const joinsNext = text.charCodeAt(start + matched.length) === 32 && isUpperCode(text.charCodeAt(start + matched.length + 1));
       if (!joinsNext && (exact & NAME_FLAGS) === 0 && (exact & COMMON) !== 0 && !isTitleBefore(text, start)) {
         continue;
       }
     }
-    if (raw.endsWith('.')) {
-      const bare = raw.slice(0, -1);
-      const lowerBare = bare.toLowerCase();
-      const keepDot =
-        bare.length === 1 || ((lexicon().get(lowerBare) ?? 0) & TITLE) !== 0 || POST_NOMINALS.has(lowerBare) || lowerBare === 'st';
-      if (!keepDot) raw = bare;
-    }
-    if (raw.endsWith("'") || raw.endsWith('’')) raw = raw.slice(0, -1);
-    const end = start + raw.length;
-    const word = raw.endsWith('.') ? raw.slice(0, -1) : raw;
-    const lower = word.toLowerCase();
+    const end = start + info.length;
     // "Nassaustraat 123": a compound street name followed by its house number.
     const afterSpace = text.charCodeAt(end + 1);
-    if (text.charCodeAt(end) === 32 && afterSpace >= 48 && afterSpace <= 57 && COMPOUND_STREET_END.test(lower)) {
+    if (text.charCodeAt(end) === 32 && afterSpace >= 48 && afterSpace <= 57 && info.isCompoundStreet) {
       HOUSE_NUMBER_AFTER.lastIndex = end;
       if (HOUSE_NUMBER_AFTER.test(text)) {
         flush();
@@ -346,11 +391,11 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
     const token: Token = {
       start,
       end,
-      word,
-      lower,
-      flags: tokenFlags(word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word),
-      isInitial: word.length === 1,
-      allCaps: word.length > 1 && word === word.toUpperCase(),
+      word: info.word,
+      lower: info.lower,
+      flags: info.flags,
+      isInitial: info.isInitial,
+      allCaps: info.allCaps,
     };
     const prev = seq[seq.length - 1];
     if (prev !== undefined) {

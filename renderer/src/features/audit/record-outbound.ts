@@ -1,7 +1,8 @@
 import type { ApiClient } from '../../../../shared/api/client';
 import type { RendererTransfer } from '../../../../shared/api/audit';
 
-type Pending = Omit<RendererTransfer, 'contentSha256'> & { content: Uint8Array | string };
+/** One outbound message; its size and hash are measured from `content` (a given `bytes` is ignored). */
+type Pending = Omit<RendererTransfer, 'contentSha256' | 'bytes'> & { content: Uint8Array | string; bytes?: number };
 
 async function sha256Hex(content: Uint8Array | string): Promise<string> {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
@@ -15,19 +16,19 @@ async function sha256Hex(content: Uint8Array | string): Promise<string> {
  * many small messages) and sends at most 500 per call.
  */
 export function createOutboundRecorder(api: Pick<ApiClient, 'call'>, flushMs = 250) {
-  let queue: Promise<RendererTransfer>[] = [];
+  const queue: Promise<RendererTransfer>[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
     timer = undefined;
     const batch = queue.splice(0, 500);
-    queue = queue.length ? queue : [];
     if (batch.length) await api.call('audit.record', { transfers: await Promise.all(batch) });
     if (queue.length) await flush();
   };
   return {
     /** Queues one outbound message for the audit log. */
     record(transfer: Pending): void {
-      const { content, ...rest } = transfer;
+      const { content, bytes: _ignored, ...rest } = transfer;
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content).byteLength : content.byteLength;
       queue.push(sha256Hex(content).then((contentSha256) => ({ ...rest, bytes, contentSha256 })));
       timer ??= setTimeout(() => void flush().catch((e: unknown) => console.error(e)), flushMs);
