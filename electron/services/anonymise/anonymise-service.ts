@@ -701,9 +701,12 @@ export class AnonymiseService {
       content: { kind: 'text', text: done.result.text },
       report,
       parentVersionId: null,
+      reuseIfUnchanged: true,
     });
     this.touch(item.id);
-    return { itemId: item.id, versionId: version.id, report, reportHash: version.reportHash ?? reportHash(report) };
+    // An unchanged re-export returns the stored version, whose report carries its own createdAt.
+    const stored = (version.report ?? report) as typeof report;
+    return { itemId: item.id, versionId: version.id, report: stored, reportHash: version.reportHash ?? reportHash(stored) };
   }
 
   private async columnState(item: ItemInfo): Promise<{ review: ReviewRow | undefined; policies: ColumnPolicy[]; columns: string[] }> {
@@ -880,8 +883,11 @@ export class AnonymiseService {
       content: { kind: 'table', columns: reply.columns, rows: reply.rows },
       report,
       parentVersionId: null,
+      reuseIfUnchanged: true,
     });
     this.touch(item.id);
-    return { itemId: item.id, versionId: version.id, report, reportHash: version.reportHash ?? reportHash(report) };
+    // An unchanged re-export returns the stored version, whose report carries its own createdAt.
+    const stored = (version.report ?? report) as typeof report;
+    return { itemId: item.id, versionId: version.id, report: stored, reportHash: version.reportHash ?? reportHash(stored) };
   }
 }

@@ -86,12 +86,22 @@ export class VersionService {
     parentVersionId?: string | null;
     /** Runs inside the version's transaction (after its row is written): a throw undoes both. */
     beforeCommit?: (tx: Transaction, versionId: string) => Promise<void>;
+    /**
+     * Return the item's current version instead of a new one when it has the same kind, content
+     * and report (its `createdAt` aside): exporting twice with nothing changed must not leave two
+     * versions that a submission could pick between.
+     */
+    reuseIfUnchanged?: boolean;
   }): Promise<ItemVersion> {
     const { rows: items } = await this.db.query<{ datanet_id: string }>('select datanet_id from items where id = $1', [input.itemId]);
     const item = items[0];
     if (!item) throw new AppError('not_found', 'That item does not exist (it may have been deleted).', { id: input.itemId });
     const bytes = encodeContent(input.content);
     const sha256 = sha256Hex(bytes);
+    if (input.reuseIfUnchanged === true) {
+      const same = await this.currentIfSame(input.itemId, input.kind, sha256, input.report);
+      if (same !== undefined) return same;
+    }
     const wroteBlob = await this.blobs.put(sha256, bytes);
     const id = randomUUID();
     try {
@@ -123,6 +133,19 @@ export class VersionService {
     }
     this.events.emit('items.changed', { datanetId: item.datanet_id });
     return this.get(id);
+  }
+
+  private async currentIfSame(itemId: string, kind: VersionKind, sha256: string, report: unknown): Promise<ItemVersion | undefined> {
+    const { rows } = await this.db.query<VersionRow>(
+      `select v.* from items i join item_versions v on v.id = i.current_version_id
+        where i.id = $1 and v.kind = $2 and v.content_sha256 = $3`,
+      [itemId, kind, sha256],
+    );
+    const current = rows[0];
+    if (current === undefined) return undefined;
+    const withoutTime = (r: unknown): string =>
+      canonicalJson(r !== null && typeof r === 'object' ? { ...(r as Record<string, unknown>), createdAt: null } : (r ?? null));
+    return withoutTime(current.report) === withoutTime(report) ? toVersion(current) : undefined;
   }
 
   /** One version, or `not_found`. */

@@ -110,6 +110,18 @@ describe('AnonymiseService on a text item', () => {
     expect(files.get(itemId)?.file.isAnonymised).toBe(true);
     expect(files.get(itemId)?.manifestEntry.anonymisationReportHash).toBe(`0x${exported.reportHash}`);
     expect((await services.anonymise.review({ itemId })).latestVersion?.versionId).toBe(exported.versionId);
+
+    // Exporting again with nothing changed gives the same version, not a second copy.
+    const again2 = await services.anonymise.exportVersion(itemId);
+    expect(again2.versionId).toBe(exported.versionId);
+    expect(again2.reportHash).toBe(exported.reportHash);
+    expect((await services.versions.list(itemId)).length).toBe(1);
+    // A changed decision makes a new version.
+    await services.anonymise.decide({ itemId, detectionId: boston!.id, decision: 'accepted' });
+    const changed = await services.anonymise.exportVersion(itemId);
+    expect(changed.versionId).not.toBe(exported.versionId);
+    expect(await services.versions.readText(changed.versionId)).not.toContain('Boston');
+    expect((await services.versions.list(itemId)).length).toBe(2);
   });
 
   it('lets a Datanet that requires anonymisation block the item in preflight until it is exported', async () => {
