@@ -70,11 +70,23 @@ export function createContextMatcher(phrases: Iterable<string>): ContextMatcher 
         (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 45 || text.charCodeAt(p) === 95 || text.charCodeAt(p) === 9)
       )
         p++;
-      if (text.slice(p, p + w.length).toLowerCase() !== w) return -1;
+      if (!equalsLower(text, p, w)) return -1;
       p += w.length;
       if (isAsciiWordCode(w.charCodeAt(w.length - 1)) && p < text.length && isAsciiWordCode(text.charCodeAt(p))) return -1;
     }
     return p;
+  };
+
+  // The phrases that may start with a word, keyed by the word as written: the same few words
+  // recur in every document, so this skips lower-casing each match.
+  const byWritten = new Map<string, Entry[] | undefined>();
+  const entriesFor = (written: string): Entry[] | undefined => {
+    if (byWritten.has(written)) return byWritten.get(written);
+    const entries = byFirst.get(written.toLowerCase());
+    // Bounded: a document that writes its words in ever new capitalisations must not grow it.
+    if (byWritten.size > 10_000) byWritten.clear();
+    byWritten.set(written, entries);
+    return entries;
   };
 
   return {
@@ -85,8 +97,7 @@ export function createContextMatcher(phrases: Iterable<string>): ContextMatcher 
       const found: string[] = [];
       let m: RegExpExecArray | null;
       while ((m = re.exec(text)) !== null) {
-        const first = m[0].toLowerCase();
-        const candidates = byFirst.get(first);
+        const candidates = entriesFor(m[0]);
         if (candidates === undefined) continue;
         for (const { phrase, words } of candidates) {
           const end = words.length === 1 ? m.index + m[0].length : matchRest(text, m.index + m[0].length, words);
@@ -103,6 +114,20 @@ export function createContextMatcher(phrases: Iterable<string>): ContextMatcher 
       return { starts, ends, phrases: found };
     },
   };
+}
+
+/** `text.slice(p, p + w.length).toLowerCase() === w`, without the slice for ASCII text. */
+function equalsLower(text: string, p: number, w: string): boolean {
+  const n = w.length;
+  if (p + n > text.length) return text.slice(p, p + n).toLowerCase() === w;
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(p + k);
+    // Outside ASCII, lower-casing can change a string's length ("İ"): the library decides.
+    if (c >= 128) return text.slice(p, p + n).toLowerCase() === w;
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    if (lower !== w.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 function lowerBound(arr: readonly number[], value: number): number {

@@ -143,28 +143,122 @@ function rank(c: Candidate): number {
 export function resolveOverlaps(candidates: readonly Candidate[], text: string): Candidate[] {
   const byStart = [...candidates].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Candidate[] = [];
-  let cluster: Candidate[] = [];
+  // A cluster is a run of byStart: [from, to). Most are one candidate, which is kept as it is.
+  let from = 0;
   let clusterEnd = -1;
-  const flush = (): void => {
-    if (cluster.length === 1) out.push(cluster[0] as Candidate);
-    else if (cluster.length > 1) out.push(...resolveCluster(cluster, text));
-    cluster = [];
+  const flush = (to: number): void => {
+    if (to - from === 1) out.push(byStart[from] as Candidate);
+    else if (to - from > 1) {
+      const cluster = byStart.slice(from, to);
+      const kept = cluster.length <= SMALL_CLUSTER ? resolveSmallCluster(cluster, text) : resolveCluster(cluster, text);
+      for (const k of kept) out.push(k);
+    }
   };
-  for (const c of byStart) {
+  for (let i = 0; i < byStart.length; i++) {
+    const c = byStart[i] as Candidate;
     if (c.start >= clusterEnd) {
-      flush();
+      flush(i);
+      from = i;
       clusterEnd = c.end;
     } else {
       clusterEnd = Math.max(clusterEnd, c.end);
     }
-    cluster.push(c);
   }
-  flush();
+  flush(byStart.length);
   return out;
 }
 
+function byRank(a: Candidate, b: Candidate): number {
+  return rank(b) - rank(a) || b.end - b.start - (a.end - a.start) || a.start - b.start;
+}
+
+function narrowed(c: Candidate, start: number, end: number, text: string): Candidate {
+  return start === c.start && end === c.end
+    ? c
+    : {
+        type: c.type,
+        start,
+        end,
+        text: text.slice(start, end),
+        confidence: c.confidence,
+        reason: c.reason,
+        detector: c.detector,
+        specificity: c.specificity,
+      };
+}
+
+/**
+ * Most clusters are two to four matches of one number ("MRN 12345678" as a record number, a
+ * bank account and a driver's licence): below this size the kept spans are compared directly,
+ * which decides exactly as `resolveCluster` does without its per-character table.
+ */
+const SMALL_CLUSTER = 12;
+
+/** Sorts `cluster` (a fresh array) in place by rank. */
+function resolveSmallCluster(cluster: Candidate[], text: string): Candidate[] {
+  // Insertion sort: stable like Array.prototype.sort, so the order is the same, and it
+  // allocates nothing for the two or three candidates a cluster usually has.
+  const sorted = cluster;
+  for (let i = 1; i < sorted.length; i++) {
+    const c = sorted[i] as Candidate;
+    let k = i - 1;
+    while (k >= 0 && byRank(sorted[k] as Candidate, c) > 0) {
+      sorted[k + 1] = sorted[k] as Candidate;
+      k--;
+    }
+    sorted[k + 1] = c;
+  }
+  // Kept spans never overlap one another, so "overlaps a kept span" is an interval test, and
+  // ordering the overlapping ones by start gives the order the table scan finds them in.
+  let kept: Candidate[] = [];
+  const overlappingIn = (start: number, end: number): Candidate[] => {
+    const found: Candidate[] = [];
+    // An empty span owns no character: it neither overlaps nor is overlapped, as in the table.
+    if (start >= end) return found;
+    for (const k of kept) if (k.start < end && k.end > start && k.start < k.end) found.push(k);
+    if (found.length > 1) found.sort((a, b) => a.start - b.start);
+    return found;
+  };
+  for (const c of sorted) {
+    const others = overlappingIn(c.start, c.end);
+    if (others.length === 0) {
+      kept.push(c);
+      continue;
+    }
+    if (c.type === 'ADDRESS' && c.confidence >= 0.5 && others.every((k) => WHERE_TYPES.has(k.type))) {
+      let start = c.start;
+      let end = c.end;
+      for (const k of others) {
+        start = Math.min(start, k.start);
+        end = Math.max(end, k.end);
+      }
+      const all = overlappingIn(start, end);
+      if (all.every((k) => others.includes(k))) {
+        let base = c;
+        for (const k of others) if (k.type === 'ADDRESS' && k.confidence > base.confidence) base = k;
+        kept = kept.filter((k) => !others.includes(k));
+        kept.push(narrowed(base, start, end, text));
+      }
+      continue;
+    }
+    let containsAll = true;
+    let weakest = Infinity;
+    let isStrictlyLarger = false;
+    for (const k of others) {
+      if (k.start < c.start || k.end > c.end) containsAll = false;
+      weakest = Math.min(weakest, k.confidence);
+      if (k.end - k.start < c.end - c.start) isStrictlyLarger = true;
+    }
+    if (containsAll && isStrictlyLarger && c.confidence >= weakest - 0.25 && c.confidence >= 0.5) {
+      kept = kept.filter((k) => !others.includes(k));
+      kept.push(c);
+    }
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
 function resolveCluster(candidates: readonly Candidate[], text: string): Candidate[] {
-  const sorted = [...candidates].sort((a, b) => rank(b) - rank(a) || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const sorted = [...candidates].sort(byRank);
   // Which kept candidate owns each character of the cluster. Checking a candidate costs its own
   // length, so a cluster of any size resolves in time linear in the spans' total length (an
   // adversarial text like "12.12.12.12…" makes one cluster of the whole document).

@@ -111,6 +111,8 @@ type CompiledRule = {
   readonly minGroups: number;
   readonly maxGroups: number;
   readonly leading: string;
+  /** `leading` as a table over ASCII codes, both cases (1 = may start with it; all 1 when unset). */
+  readonly leadingCodes: Uint8Array;
   readonly sepChars: string;
   readonly contextSet: ReadonlySet<string>;
   readonly contextBoost: number;
@@ -129,6 +131,13 @@ export type RuleSet = {
   readonly ruleCount: number;
   /** The most chunks any rule accepts: longer sub-runs are not even looked at. */
   readonly maxGroups: number;
+  /**
+   * Rules by shape, at `length * (maxGroups + 1) + chunks`: those whose length and chunk
+   * bounds admit it, for sub-runs with letters (`withLetters`) and without (`digitsOnly`). A
+   * sub-run then meets only the rules that can take it, in priority order.
+   */
+  readonly withLettersByShape: readonly (readonly CompiledRule[])[];
+  readonly digitsOnlyByShape: readonly (readonly CompiledRule[])[];
 };
 
 /** Indexes rules by length once; reuse the result for every text. */
@@ -152,6 +161,7 @@ export function compileRules(rules: readonly IdRule[]): RuleSet {
       minGroups: r.minGroups ?? 1,
       maxGroups: r.maxGroups ?? 8,
       leading: r.leading ?? '',
+      leadingCodes: leadingTable(r.leading ?? ''),
       sepChars: r.sepChars ?? '',
       contextSet: new Set((r.context ?? []).map(normalisePhrase)),
       contextBoost: r.contextBoost ?? 0.35,
@@ -166,7 +176,26 @@ export function compileRules(rules: readonly IdRule[]): RuleSet {
     if (r.allowGluedPrefix === true) gluedRules.push(compiled);
   }
   const maxGroups = rules.reduce((m, r) => Math.max(m, r.maxGroups ?? 8), 1);
-  return { byLength, digitsOnlyByLength, maxLength, gluedRules, ruleCount: rules.length, maxGroups };
+  const withLettersByShape: CompiledRule[][] = Array.from({ length: (maxLength + 1) * (maxGroups + 1) }, () => []);
+  const digitsOnlyByShape: CompiledRule[][] = Array.from({ length: (maxLength + 1) * (maxGroups + 1) }, () => []);
+  for (let len = 0; len <= maxLength; len++) {
+    for (const rule of byLength[len] ?? []) {
+      for (let g = rule.minGroups; g <= Math.min(rule.maxGroups, maxGroups); g++) {
+        if (rule.maxLetters > 0) withLettersByShape[len * (maxGroups + 1) + g]?.push(rule);
+        if (rule.minLetters === 0) digitsOnlyByShape[len * (maxGroups + 1) + g]?.push(rule);
+      }
+    }
+  }
+  return { byLength, digitsOnlyByLength, maxLength, gluedRules, ruleCount: rules.length, maxGroups, withLettersByShape, digitsOnlyByShape };
+}
+
+function leadingTable(leading: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    table[c] = leading === '' || leading.includes(ch.toUpperCase()) ? 1 : 0;
+  }
+  return table;
 }
 
 /** All phrases the rules listen for, to build the shared context index. */
@@ -223,6 +252,11 @@ function separatorLength(text: string, i: number, limit: number): number {
 }
 
 type Chunk = { start: number; end: number; digits: number; letters: number };
+
+const GROUPS_BY_COUNT: readonly number[][] = Array.from({ length: MAX_SUBRUN_CHUNKS + 1 }, (_, n) => Array.from({ length: n }, () => 0));
+const SEPS_BY_COUNT: readonly string[][] = Array.from({ length: MAX_SUBRUN_CHUNKS + 1 }, (_, n) =>
+  Array.from({ length: Math.max(0, n - 1) }, () => ''),
+);
 
 /** Per rule, the last chunk index it matched in the current run (stamped by run id). */
 type RunState = { runId: number; stampRun: Int32Array; stampEnd: Int32Array; prefix: Int32Array };
@@ -348,7 +382,7 @@ function evaluateRun(
   for (let i = 0; i < count; i++) {
     const first = chunks[i] as Chunk;
     const jMax = Math.min(count - 1, i + MAX_SUBRUN_CHUNKS - 1);
-    const lead = text.charAt(first.start);
+    const lead = text.charCodeAt(first.start);
     for (let j = jMax; j >= i; j--) {
       const last = chunks[j] as Chunk;
       if (last.end - first.start > MAX_SUBRUN_CHARS) continue;
@@ -361,8 +395,8 @@ function evaluateRun(
         length > ruleSet.maxLength || groups > ruleSet.maxGroups
           ? undefined
           : letters === 0
-            ? ruleSet.digitsOnlyByLength[length]
-            : ruleSet.byLength[length];
+            ? ruleSet.digitsOnlyByShape[length * (ruleSet.maxGroups + 1) + groups]
+            : ruleSet.withLettersByShape[length * (ruleSet.maxGroups + 1) + groups];
       if (rules !== undefined && rules.length > 0) {
         let filled = false;
         for (const rule of rules) {
@@ -370,7 +404,7 @@ function evaluateRun(
           if (groups > 1 && rule.sepChars !== '' && !sepsStartWith(text, chunks, i, j, rule.sepChars)) continue;
           if (rule.prefilter !== undefined && !rule.prefilter(text, first.start)) continue;
           if (!filled) {
-            fillView(view, text, chunks, i, j, before, count, false, 0);
+            fillView(view, text, chunks, i, j, before, count, false, 0, digits, letters);
             filled = true;
           }
           tryRule(rule, view, j, state, env, emit);
@@ -385,9 +419,9 @@ function evaluateRun(
           let filled = false;
           for (const rule of ruleSet.gluedRules) {
             if (length - strip < rule.minLength || length - strip > rule.maxLength) continue;
-            if (!quickAccept(rule, state, i, groups, digits, letters - strip, text.charAt(k))) continue;
+            if (!quickAccept(rule, state, i, groups, digits, letters - strip, text.charCodeAt(k))) continue;
             if (!filled) {
-              fillView(view, text, chunks, i, j, before, count, true, strip);
+              fillView(view, text, chunks, i, j, before, count, true, strip, digits, letters - strip);
               filled = true;
             }
             tryRule(rule, view, j, state, env, emit);
@@ -410,12 +444,14 @@ function quickAccept(
   groups: number,
   digits: number,
   letters: number,
-  lead: string,
+  lead: number,
 ): boolean {
   if (state.stampRun[rule.index] === state.runId && (state.stampEnd[rule.index] ?? -1) >= i) return false;
   if (digits < rule.minDigits || letters > rule.maxLetters || letters < rule.minLetters) return false;
   if (groups > rule.maxGroups || groups < rule.minGroups) return false;
-  if (rule.leading !== '' && !rule.leading.includes(lead.toUpperCase())) return false;
+  // Runs are made of ASCII letters and digits, so the table decides; the string is a fallback.
+  if (lead < 128 ? rule.leadingCodes[lead] === 0 : rule.leading !== '' && !rule.leading.includes(String.fromCharCode(lead).toUpperCase()))
+    return false;
   return true;
 }
 
@@ -429,29 +465,29 @@ function fillView(
   count: number,
   stripped: boolean,
   strip: number,
+  digits: number,
+  letters: number,
 ): void {
   const first = chunks[i] as Chunk;
   const last = chunks[j] as Chunk;
   view.start = first.start + strip;
   view.end = last.end;
-  view.groups.length = 0;
-  view.seps.length = 0;
+  // One pair of arrays per chunk count, reused: emptying and refilling one array would free
+  // and reallocate its storage for every sub-run.
+  const groups = GROUPS_BY_COUNT[j - i + 1] as number[];
+  const seps = SEPS_BY_COUNT[j - i + 1] as string[];
   let compact = '';
-  let digits = 0;
-  let letters = 0;
   for (let k = i; k <= j; k++) {
     const ch = chunks[k] as Chunk;
     const s = k === i ? ch.start + strip : ch.start;
     compact += text.slice(s, ch.end);
-    view.groups.push(ch.end - s);
-    if (k > i) view.seps.push(text.slice((chunks[k - 1] as Chunk).end, ch.start));
+    groups[k - i] = ch.end - s;
+    if (k > i) seps[k - i - 1] = text.slice((chunks[k - 1] as Chunk).end, ch.start);
   }
-  if (/[a-z]/.test(compact)) compact = compact.toUpperCase();
-  for (let k = 0; k < compact.length; k++) {
-    const c = compact.charCodeAt(k);
-    if (isDigit(c)) digits++;
-    else letters++;
-  }
+  view.groups = groups;
+  view.seps = seps;
+  // The caller counted the chunks' digits and letters (every character is one or the other).
+  if (letters > 0 && /[a-z]/.test(compact)) compact = compact.toUpperCase();
   view.compact = compact;
   view.digits = digits;
   view.letters = letters;

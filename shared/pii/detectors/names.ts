@@ -296,6 +296,8 @@ function classifyExact(raw: string): number {
  * look-ups that dominate the name pass.
  */
 type TokenInfo = {
+  /** The token as matched (the memo's key). */
+  readonly matched: string;
   /** Flags of the token as matched (before a full stop or apostrophe is trimmed). */
   readonly exact: number;
   /** Length after trimming a full stop that is not part of the word, and a closing apostrophe. */
@@ -333,6 +335,7 @@ function buildTokenInfo(matched: string): TokenInfo {
   const word = raw.endsWith('.') ? raw.slice(0, -1) : raw;
   const lower = word.toLowerCase();
   return {
+    matched,
     exact: classifyExact(matched),
     length: raw.length,
     word,
@@ -347,31 +350,114 @@ function buildTokenInfo(matched: string): TokenInfo {
 const COMPOUND_STREET_END = new RegExp(`(?:${STREET_COMPOUND_ENDINGS.join('|')})$`);
 const HOUSE_NUMBER_AFTER = /[ \t]+\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/uy;
 
+/*
+ * The capitalised-token scan, equal to running CAP_TOKEN globally: a token starts at the next
+ * upper-case letter and runs as far as the pattern allows. Tokens of ASCII letters (nearly all
+ * of them in English text) are read by hand and looked up by a hash of their characters, so
+ * that a known word costs neither a match object nor a string; anything else goes to the regex.
+ */
+const NEXT_UPPER = /\p{Lu}/gu;
+const CAP_TOKEN_AT = new RegExp(CAP_TOKEN.source, 'uy');
+/** End of the token `nextCapToken` found. */
+let capEnd = 0;
+/** Hash of its characters, or -1 when the regex read it (it has non-ASCII characters). */
+let capHash = -1;
+
+function isAsciiLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Start of the next token at or after `from`, or -1; sets `capEnd` and `capHash`. */
+function nextCapToken(text: string, from: number): number {
+  NEXT_UPPER.lastIndex = from;
+  if (!NEXT_UPPER.test(text)) return -1;
+  let p = NEXT_UPPER.lastIndex - 1;
+  const last = text.charCodeAt(p);
+  if (last >= 0xdc00 && last <= 0xdfff && p > from) p--;
+  const first = text.charCodeAt(p);
+  if (first < 128) {
+    let h = first;
+    let j = p + 1;
+    let plain = true;
+    for (;;) {
+      const d = text.charCodeAt(j);
+      if (isAsciiLetterCode(d) || d === 39 || d === 0x2019) {
+        h = (Math.imul(h, 31) + d) | 0;
+        j++;
+      } else if (d === 45) {
+        const e = text.charCodeAt(j + 1);
+        if (isAsciiLetterCode(e)) {
+          h = (Math.imul(Math.imul(h, 31) + d, 31) + e) | 0;
+          j += 2;
+        } else {
+          // A hyphen joins only a letter; a non-ASCII one is for the regex to judge.
+          plain = !(e >= 128);
+          break;
+        }
+      } else {
+        // A non-ASCII letter or mark may continue the token.
+        plain = !(d >= 128);
+        break;
+      }
+    }
+    if (plain) {
+      if (text.charCodeAt(j) === 46) {
+        h = (Math.imul(h, 31) + 46) | 0;
+        j++;
+      }
+      capEnd = j;
+      capHash = h >>> 1;
+      return p;
+    }
+  }
+  CAP_TOKEN_AT.lastIndex = p;
+  CAP_TOKEN_AT.test(text);
+  capEnd = CAP_TOKEN_AT.lastIndex;
+  capHash = -1;
+  return p;
+}
+
+const tokenByHash = new Map<number, TokenInfo>();
+
+/** `tokenInfo` of text[start, end), without slicing it when the hash finds it. */
+function tokenInfoAt(text: string, start: number, end: number, hash: number): TokenInfo {
+  if (hash >= 0) {
+    const known = tokenByHash.get(hash);
+    if (known !== undefined && known.matched.length === end - start && text.startsWith(known.matched, start)) return known;
+  }
+  const info = tokenInfo(text.slice(start, end));
+  if (hash >= 0) {
+    if (tokenByHash.size > 100_000) tokenByHash.clear();
+    tokenByHash.set(hash, info);
+  }
+  return info;
+}
+
 /** Capitalised names, organisations and places. */
 function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candidate) => void): void {
-  CAP_TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
   let seq: Token[] = [];
   const flush = (): void => {
     if (seq.length > 0) classifySequence(text, seq, context, emit);
     seq = [];
   };
-  while ((m = CAP_TOKEN.exec(text)) !== null) {
-    const start = m.index;
+  let pos = 0;
+  let start: number;
+  while ((start = nextCapToken(text, pos)) >= 0) {
+    const matchedEnd = capEnd;
+    pos = matchedEnd;
     if (start > 0 && isWordCode(text.charCodeAt(start - 1))) continue;
-    const matched = m[0];
     // Glued to digits ("HbA1c") or a unit after a slash ("mmol/L"): not a word of prose.
-    const after = text.charCodeAt(start + matched.length);
+    const after = text.charCodeAt(matchedEnd);
     if ((after >= 48 && after <= 57) || (start > 0 && text.charCodeAt(start - 1) === 47)) {
       flush();
       continue;
     }
-    const info = tokenInfo(matched);
+    const info = tokenInfoAt(text, start, matchedEnd, capHash);
     // The commonest token by far is a lone everyday word ("The", "Denies", "HISTORY"): when
     // it cannot join a sequence and no title precedes it, it is dropped before any allocation.
     if (seq.length === 0) {
       const exact = info.exact;
-      const joinsNext = text.charCodeAt(start + matched.length) === 32 && isUpperCode(text.charCodeAt(start + matched.length + 1));
+      const joinsNext = text.charCodeAt(matchedEnd) === 32 && isUpperCode(text.charCodeAt(matchedEnd + 1));
       if (!joinsNext && (exact & NAME_FLAGS) === 0 && (exact & COMMON) !== 0 && !isTitleBefore(text, start)) {
         continue;
       }
@@ -384,20 +470,12 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
       if (HOUSE_NUMBER_AFTER.test(text)) {
         flush();
         emitStreetWithNumber(text, start, HOUSE_NUMBER_AFTER.lastIndex, emit);
-        CAP_TOKEN.lastIndex = Math.max(CAP_TOKEN.lastIndex, HOUSE_NUMBER_AFTER.lastIndex);
+        pos = Math.max(pos, HOUSE_NUMBER_AFTER.lastIndex);
         continue;
       }
     }
-    const token: Token = {
-      start,
-      end,
-      word: info.word,
-      lower: info.lower,
-      flags: info.flags,
-      isInitial: info.isInitial,
-      allCaps: info.allCaps,
-    };
     const prev = seq[seq.length - 1];
+    let startsSequence = prev === undefined;
     if (prev !== undefined) {
       const gapLength = start - prev.end;
       const joins =
@@ -409,11 +487,47 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
           text.charCodeAt(start - 1) === 32);
       // Names run to a handful of words; a longer capitalised run is a heading or a list, and
       // cutting it keeps the work per token constant ("MR. MR. MR. …" must not go quadratic).
-      if (!joins || prev.word.endsWith("'s") || prev.word.endsWith('’s') || seq.length >= MAX_SEQUENCE) flush();
+      startsSequence = !joins || prev.word.endsWith("'s") || prev.word.endsWith('’s') || seq.length >= MAX_SEQUENCE;
     }
+    // A token that starts a sequence no later token can join, and that classifySequence would
+    // drop on its own (an everyday word or a short acronym, no title before it), is dropped
+    // here: the same verdict without building it. Most sentence openers end up here.
+    if (
+      startsSequence &&
+      (info.flags & NAME_FLAGS) === 0 &&
+      ((info.flags & COMMON) !== 0 || (info.allCaps && info.word.length <= 5)) &&
+      !mayBeJoined(text, end) &&
+      !isTitleBefore(text, start)
+    ) {
+      flush();
+      continue;
+    }
+    if (startsSequence) flush();
+    const token: Token = {
+      start,
+      end,
+      word: info.word,
+      lower: info.lower,
+      flags: info.flags,
+      isInitial: info.isInitial,
+      allCaps: info.allCaps,
+    };
     seq.push(token);
   }
   flush();
+}
+
+/**
+ * False only when no token can join one ending at `end`: joining needs a space, then a
+ * capital right after it or a particle ("de", "van") and another space. Errs towards true.
+ */
+function mayBeJoined(text: string, end: number): boolean {
+  if (text.charCodeAt(end) !== 32) return false;
+  const c = text.charCodeAt(end + 1);
+  if (isUpperCode(c) || (c >= 0xd800 && c <= 0xdbff)) return true;
+  let k = end + 1;
+  while (k < end + 7 && text.charCodeAt(k) >= 97 && text.charCodeAt(k) <= 122) k++;
+  return k > end + 1 && text.charCodeAt(k) === 32;
 }
 
 function has(t: Token, flag: number): boolean {
