@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher } from '../../shared/api/dispatcher';
+import { contentSecurityPolicyFor } from '../../shared/content-security-policy';
 import { AppError } from '../../shared/errors';
 import { defaultDataDir } from '../services/paths';
 import { createServices } from '../services/wiring';
@@ -36,7 +37,15 @@ async function main(): Promise<void> {
     logError(error);
   });
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url));
-  const host = await startHostServer({ dispatch, events: services.events, staticDir, port, onError: logError });
+  const host = await startHostServer({
+    dispatch,
+    events: services.events,
+    staticDir,
+    port,
+    onError: logError,
+    // connect-src lists the selected network's signaling servers and nothing else.
+    contentSecurityPolicy: async () => contentSecurityPolicyFor(await services.network.get()),
+  });
   // One machine-readable line first, for scripts and tests that start the host.
   console.log(JSON.stringify({ url: host.url, port: host.port, dataDir }));
   console.error(`Datanet Desk is running at ${host.url} (data in ${dataDir}). Press Ctrl-C to stop.`);

@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dispatcher } from '../../shared/api/dispatcher';
 import { WS_PATH, requestMessageSchema, type EventMessage, type ResponseMessage } from '../../shared/api/wire';
 import type { EventBus } from '../services/events';
-import { SECURITY_HEADERS } from './security-headers';
+import { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,10 +31,15 @@ export type HostServerOptions = {
   staticDir: string;
   port: number;
   onError: (error: unknown) => void;
+  /**
+   * The Content Security Policy for the next response, read from the selected network profile
+   * each time so a changed profile applies at the page's next load. Absent: own origin only.
+   */
+  contentSecurityPolicy?: () => Promise<string>;
 };
 
-async function serveStatic(staticDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' };
+async function serveStatic(staticDir: string, req: IncomingMessage, res: ServerResponse, csp: string): Promise<void> {
+  const headers = { ...securityHeaders(csp), 'Cache-Control': 'no-cache' };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
     return;
@@ -74,11 +79,23 @@ async function serveStatic(staticDir: string, req: IncomingMessage, res: ServerR
  * otherwise reach a loopback socket and drive the library.
  */
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
-  const server = createServer((req, res) => {
-    serveStatic(options.staticDir, req, res).catch((error) => {
+  const currentPolicy = async (): Promise<string> => {
+    if (!options.contentSecurityPolicy) return CONTENT_SECURITY_POLICY;
+    try {
+      return await options.contentSecurityPolicy();
+    } catch (error) {
+      // Fail closed: a profile that cannot be read allows no signaling server.
       options.onError(error);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+      return CONTENT_SECURITY_POLICY;
+    }
+  };
+  const server = createServer((req, res) => {
+    currentPolicy()
+      .then((csp) => serveStatic(options.staticDir, req, res, csp))
+      .catch((error) => {
+        options.onError(error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();

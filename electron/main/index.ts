@@ -2,6 +2,7 @@ import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDispatcher } from '../../shared/api/dispatcher';
+import { contentSecurityPolicyFor } from '../../shared/content-security-policy';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/wire';
 import { createServices, type Services } from '../services/wiring';
 import { createDesktopKeyVault } from './safe-storage-vault';
@@ -52,8 +53,9 @@ function createWindow(): BrowserWindow {
 
 function hardenSessions(): void {
   // No page may use the camera, microphone, location, notifications or anything else; every
-  // response (the dev server's too) carries the CSP the built page has in its meta tag.
-  hardenSession(session.defaultSession);
+  // response (the built page's and the dev server's) carries the CSP, whose connect-src lists the
+  // selected network's signaling servers and nothing else (before services exist: none).
+  hardenSession(session.defaultSession, async () => contentSecurityPolicyFor((await services?.network.get()) ?? null));
 }
 
 app.on('web-contents-created', (_event, contents) => {

@@ -39,14 +39,22 @@ export function resolveRendererUrl(envUrl: string | undefined, isPackaged: boole
   return fileUrl;
 }
 
-/** Response headers with the app's CSP added (the dev server's pages; the built page has it in a meta tag). */
-export function withContentSecurityPolicy(details: Pick<OnHeadersReceivedListenerDetails, 'responseHeaders'>): Record<string, string[]> {
+/**
+ * Response headers with the app's CSP set: the built page (file://, which Electron's webRequest
+ * reaches since 9.x) and the dev server's pages. The page's meta tag cannot name the selected
+ * network's signaling servers, so it only bounds connect-src (`'self' ws: wss:`); this header
+ * narrows it to exactly those servers (a browser enforces both policies).
+ */
+export function withContentSecurityPolicy(
+  details: Pick<OnHeadersReceivedListenerDetails, 'responseHeaders'>,
+  csp: string = CONTENT_SECURITY_POLICY,
+): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(details.responseHeaders ?? {})) {
     // A server's own CSP header must not survive next to ours (the browser would apply both).
     if (key.toLowerCase() !== 'content-security-policy') headers[key] = value;
   }
-  headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  headers['Content-Security-Policy'] = [csp];
   return headers;
 }
 
@@ -54,11 +62,19 @@ export type HardenableSession = Pick<Session, 'setPermissionRequestHandler' | 's
   webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>;
 };
 
-/** Denies every permission (camera, microphone, location, notifications, …) and adds the CSP to every response. */
-export function hardenSession(ses: HardenableSession): void {
+/**
+ * Denies every permission (camera, microphone, location, notifications, …) and sets the CSP on
+ * every response, computed by `currentPolicy` when the response arrives (a changed network
+ * profile applies at the page's next load); if it fails, the own-origin-only policy.
+ */
+export function hardenSession(ses: HardenableSession, currentPolicy: () => Promise<string> = async () => CONTENT_SECURITY_POLICY): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
-  ses.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withContentSecurityPolicy(details) }));
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    void currentPolicy()
+      .catch(() => CONTENT_SECURITY_POLICY)
+      .then((csp) => callback({ responseHeaders: withContentSecurityPolicy(details, csp) }));
+  });
 }
 
 export type HardenableContents = Pick<WebContents, 'setWindowOpenHandler'> & {

@@ -22,7 +22,14 @@ export const networkMethods = {
   ),
   'network.setProfile': method(
     z.object({ json: z.string().min(2).max(100_000) }).strict(),
-    z.object({ profile: networkProfileOutputSchema }),
+    z.object({
+      profile: networkProfileOutputSchema,
+      /**
+       * The signaling servers changed: the open page's Content Security Policy still lists the
+       * old ones (it is fixed when the page loads), so review rooms reach the new ones after a reload.
+       */
+      isReloadNeeded: z.boolean(),
+    }),
     'Select a network by its profile JSON (validated); queued submissions resume on it.',
   ),
   'network.status': method(z.object({}).strict(), networkStatusSchema, 'Whether the chain and validator of the profile answer now.'),

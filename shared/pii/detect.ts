@@ -193,6 +193,7 @@ function narrowed(c: Candidate, start: number, end: number, text: string): Candi
  * which decides exactly as `resolveCluster` does without its per-character table.
  */
 const SMALL_CLUSTER = 12;
+const NONE: readonly Candidate[] = [];
 
 /** Sorts `cluster` (a fresh array) in place by rank. */
 function resolveSmallCluster(cluster: Candidate[], text: string): Candidate[] {
@@ -211,15 +212,20 @@ function resolveSmallCluster(cluster: Candidate[], text: string): Candidate[] {
   // Kept spans never overlap one another, so "overlaps a kept span" is an interval test, and
   // ordering the overlapping ones by start gives the order the table scan finds them in.
   let kept: Candidate[] = [];
-  const overlappingIn = (start: number, end: number): Candidate[] => {
-    const found: Candidate[] = [];
+  const overlappingIn = (start: number, end: number): readonly Candidate[] => {
     // An empty span owns no character: it neither overlaps nor is overlapped, as in the table.
-    if (start >= end) return found;
-    for (const k of kept) if (k.start < end && k.end > start && k.start < k.end) found.push(k);
+    if (start >= end) return NONE;
+    let found: Candidate[] | undefined;
+    for (let i = 0; i < kept.length; i++) {
+      const k = kept[i] as Candidate;
+      if (k.start < end && k.end > start && k.start < k.end) (found ??= []).push(k);
+    }
+    if (found === undefined) return NONE;
     if (found.length > 1) found.sort((a, b) => a.start - b.start);
     return found;
   };
-  for (const c of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[i] as Candidate;
     const others = overlappingIn(c.start, c.end);
     if (others.length === 0) {
       kept.push(c);

@@ -303,7 +303,17 @@ export function applyOperators(
   }
   const placeholderIds = new Map<string, number>();
   const perTypeCount = new Map<EntityType, number>();
+  // The same values recur (a patient's name, a clinic's phone): each spelling is normalised
+  // once, and each placeholder string built once.
+  const bySpelling = new Map<EntityType, Map<string, string>>();
   const placeholder = (type: EntityType, original: string): string => {
+    let spellings = bySpelling.get(type);
+    if (spellings === undefined) {
+      spellings = new Map();
+      bySpelling.set(type, spellings);
+    }
+    const known = spellings.get(original);
+    if (known !== undefined) return known;
     const key = `${type}\u0000${normaliseValue(original)}`;
     let n = placeholderIds.get(key);
     if (n === undefined) {
@@ -311,7 +321,9 @@ export function applyOperators(
       perTypeCount.set(type, n);
       placeholderIds.set(key, n);
     }
-    return `[${type}_${n}]`;
+    const made = `[${type}_${n}]`;
+    spellings.set(original, made);
+    return made;
   };
   const parts: string[] = [];
   const replacements: Replacement[] = [];

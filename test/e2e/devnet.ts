@@ -75,25 +75,27 @@ export async function freeDevnetPort(): Promise<number> {
 }
 
 /** Contribution attestations an address made on the devnet, read straight from the chain. */
-export async function countContributions(profile: NetworkProfile, attester: string): Promise<number> {
+export async function countContributions(
+  profile: NetworkProfile,
+  attester: string,
+  /** Sends the JSON-RPC request another way, e.g. from inside a test's network namespace. */
+  post: (url: string, body: unknown) => Promise<unknown> = async (url, body) =>
+    (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json(),
+): Promise<number> {
   const { Interface, zeroPadValue } = await import('ethers');
   const { EAS_ABI } = await import('../../shared/eas-abi');
   const topic = new Interface(EAS_ABI).getEvent('Attested')?.topicHash;
-  const response = await fetch(profile.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'eth_getLogs',
-      params: [
-        {
-          address: profile.contracts.eas,
-          fromBlock: '0x0',
-          topics: [topic, null, zeroPadValue(attester, 32), profile.schemas.contribution],
-        },
-      ],
-    }),
+  const reply = await post(profile.rpcUrl, {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'eth_getLogs',
+    params: [
+      {
+        address: profile.contracts.eas,
+        fromBlock: '0x0',
+        topics: [topic, null, zeroPadValue(attester, 32), profile.schemas.contribution],
+      },
+    ],
   });
-  return ((await response.json()) as { result: unknown[] }).result.length;
+  return (reply as { result: unknown[] }).result.length;
 }

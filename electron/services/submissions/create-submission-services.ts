@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Handlers } from '../../../shared/api/dispatcher';
 import type { networkMethods } from '../../../shared/api/network';
+import { contentSecurityPolicyFor } from '../../../shared/content-security-policy';
 import type { OutboundRecorder } from '../audit/audit-log';
 import type { submissionMethods } from '../../../shared/api/submissions';
 import type { walletMethods } from '../../../shared/api/wallet';
@@ -109,9 +110,10 @@ export async function createSubmissionServices(deps: {
     'wallet.fund': () => submissions.fund(),
     'network.get': async () => ({ profile: await network.get() }),
     'network.setProfile': async ({ json }) => {
+      const before = contentSecurityPolicyFor(await network.get());
       const profile = await network.setProfileJson(json);
       await submissions.retry();
-      return { profile };
+      return { profile, isReloadNeeded: contentSecurityPolicyFor(profile) !== before };
     },
     'network.status': () => network.status(),
     'submissions.quota': ({ datanetId }) => submissions.quota(datanetId),

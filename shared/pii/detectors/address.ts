@@ -37,7 +37,7 @@ function readWordAt(text: string, pos: number): Word | undefined {
   const m = WORD.exec(text);
   if (m === null) return undefined;
   const raw = m[0];
-  return { start: pos, end: pos + raw.length, raw, lower: raw.replace(/\.$/, '').toLowerCase() };
+  return { start: pos, end: pos + raw.length, raw, lower: (raw.endsWith('.') ? raw.slice(0, -1) : raw).toLowerCase() };
 }
 
 function isCapitalised(w: Word): boolean {

@@ -119,6 +119,8 @@ type CompiledRule = {
   readonly maxConfidence: number;
   readonly specificity: number;
   readonly prefilter: ((text: string, start: number) => boolean) | undefined;
+  /** `detector/scheme` strings already built, by scheme. */
+  readonly detectorIds: Map<string, string>;
 };
 
 /** Rules indexed by compact length for the scan. */
@@ -168,6 +170,7 @@ export function compileRules(rules: readonly IdRule[]): RuleSet {
       maxConfidence: r.maxConfidence ?? 0.99,
       specificity: r.specificity ?? 1,
       prefilter: r.prefilter,
+      detectorIds: new Map(),
     };
     for (let len = r.minLength; len <= r.maxLength; len++) {
       byLength[len]?.push(compiled);
@@ -399,7 +402,9 @@ function evaluateRun(
             : ruleSet.withLettersByShape[length * (ruleSet.maxGroups + 1) + groups];
       if (rules !== undefined && rules.length > 0) {
         let filled = false;
-        for (const rule of rules) {
+        // Indexed loops: this runs for every sub-run, and an iterator object each time adds up.
+        for (let r = 0; r < rules.length; r++) {
+          const rule = rules[r] as CompiledRule;
           if (!quickAccept(rule, state, i, groups, digits, letters, lead)) continue;
           if (groups > 1 && rule.sepChars !== '' && !sepsStartWith(text, chunks, i, j, rule.sepChars)) continue;
           if (rule.prefilter !== undefined && !rule.prefilter(text, first.start)) continue;
@@ -417,7 +422,8 @@ function evaluateRun(
         const strip = k - first.start;
         if (strip > 0 && strip < first.end - first.start) {
           let filled = false;
-          for (const rule of ruleSet.gluedRules) {
+          for (let r = 0; r < ruleSet.gluedRules.length; r++) {
+            const rule = ruleSet.gluedRules[r] as CompiledRule;
             if (length - strip < rule.minLength || length - strip > rule.maxLength) continue;
             if (!quickAccept(rule, state, i, groups, digits, letters - strip, text.charCodeAt(k))) continue;
             if (!filled) {
@@ -521,9 +527,18 @@ function tryRule(rule: CompiledRule, view: RunView, j: number, state: RunState, 
     text: view.text.slice(start, end),
     confidence: Math.round(confidence * 1000) / 1000,
     reason,
-    detector: result.scheme !== undefined ? `${rule.detector}/${result.scheme}` : rule.detector,
+    detector: result.scheme !== undefined ? detectorId(rule, result.scheme) : rule.detector,
     specificity: rule.specificity,
   });
+}
+
+function detectorId(rule: CompiledRule, scheme: string): string {
+  let id = rule.detectorIds.get(scheme);
+  if (id === undefined) {
+    id = `${rule.detector}/${scheme}`;
+    rule.detectorIds.set(scheme, id);
+  }
+  return id;
 }
 
 /** Leading-character sets for `IdRule.leading`. */

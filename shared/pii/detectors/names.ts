@@ -356,12 +356,12 @@ const HOUSE_NUMBER_AFTER = /[ \t]+\d{1,5}[A-Za-z]?(?![\p{L}\p{N}])/uy;
  * of them in English text) are read by hand and looked up by a hash of their characters, so
  * that a known word costs neither a match object nor a string; anything else goes to the regex.
  */
-const NEXT_UPPER = /\p{Lu}/gu;
-const CAP_TOKEN_AT = new RegExp(CAP_TOKEN.source, 'uy');
 /** End of the token `nextCapToken` found. */
 let capEnd = 0;
 /** Hash of its characters, or -1 when the regex read it (it has non-ASCII characters). */
 let capHash = -1;
+/** The token's text when the regex read it. */
+let capText = '';
 
 function isAsciiLetterCode(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -369,11 +369,16 @@ function isAsciiLetterCode(c: number): boolean {
 
 /** Start of the next token at or after `from`, or -1; sets `capEnd` and `capHash`. */
 function nextCapToken(text: string, from: number): number {
-  NEXT_UPPER.lastIndex = from;
-  if (!NEXT_UPPER.test(text)) return -1;
-  let p = NEXT_UPPER.lastIndex - 1;
-  const last = text.charCodeAt(p);
-  if (last >= 0xdc00 && last <= 0xdfff && p > from) p--;
+  // Tokens are a few words apart: a loop reaches the next capital sooner than a regex call
+  // returns. Beyond ASCII, the regex knows which letters are capitals.
+  let p = from;
+  const n = text.length;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if ((c >= 65 && c <= 90) || c >= 128) break;
+    p++;
+  }
+  if (p >= n) return -1;
   const first = text.charCodeAt(p);
   if (first < 128) {
     let h = first;
@@ -410,11 +415,15 @@ function nextCapToken(text: string, from: number): number {
       return p;
     }
   }
-  CAP_TOKEN_AT.lastIndex = p;
-  CAP_TOKEN_AT.test(text);
-  capEnd = CAP_TOKEN_AT.lastIndex;
+  // From a capital this matches right here; from any other non-ASCII character, at the next
+  // capital, wherever that is.
+  CAP_TOKEN.lastIndex = p;
+  const m = CAP_TOKEN.exec(text);
+  if (m === null) return -1;
+  capEnd = m.index + m[0].length;
   capHash = -1;
-  return p;
+  capText = m[0];
+  return m.index;
 }
 
 const tokenByHash = new Map<number, TokenInfo>();
@@ -425,7 +434,7 @@ function tokenInfoAt(text: string, start: number, end: number, hash: number): To
     const known = tokenByHash.get(hash);
     if (known !== undefined && known.matched.length === end - start && text.startsWith(known.matched, start)) return known;
   }
-  const info = tokenInfo(text.slice(start, end));
+  const info = tokenInfo(hash >= 0 ? text.slice(start, end) : capText);
   if (hash >= 0) {
     if (tokenByHash.size > 100_000) tokenByHash.clear();
     tokenByHash.set(hash, info);
@@ -433,12 +442,29 @@ function tokenInfoAt(text: string, start: number, end: number, hash: number): To
   return info;
 }
 
+const TOKEN_POOL: readonly Token[] = Array.from({ length: MAX_SEQUENCE }, () => ({
+  start: 0,
+  end: 0,
+  word: '',
+  lower: '',
+  flags: 0,
+  isInitial: false,
+  allCaps: false,
+}));
+/** One array per sequence length, handed to classifySequence. */
+const SEQUENCE_ARRAYS: readonly Token[][] = Array.from({ length: MAX_SEQUENCE + 1 }, (_, n) => TOKEN_POOL.slice(0, n));
+
 /** Capitalised names, organisations and places. */
 function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candidate) => void): void {
-  let seq: Token[] = [];
+  // The current sequence is TOKEN_POOL[0, seqLength): tokens and arrays are reused, since
+  // classifySequence keeps neither, and a document has one sequence every few words.
+  let seqLength = 0;
   const flush = (): void => {
-    if (seq.length > 0) classifySequence(text, seq, context, emit);
-    seq = [];
+    if (seqLength === 0) return;
+    const all = SEQUENCE_ARRAYS[seqLength] as Token[];
+    for (let k = 0; k < seqLength; k++) all[k] = TOKEN_POOL[k] as Token;
+    seqLength = 0;
+    classifySequence(text, all, context, emit);
   };
   let pos = 0;
   let start: number;
@@ -455,7 +481,7 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
     const info = tokenInfoAt(text, start, matchedEnd, capHash);
     // The commonest token by far is a lone everyday word ("The", "Denies", "HISTORY"): when
     // it cannot join a sequence and no title precedes it, it is dropped before any allocation.
-    if (seq.length === 0) {
+    if (seqLength === 0) {
       const exact = info.exact;
       const joinsNext = text.charCodeAt(matchedEnd) === 32 && isUpperCode(text.charCodeAt(matchedEnd + 1));
       if (!joinsNext && (exact & NAME_FLAGS) === 0 && (exact & COMMON) !== 0 && !isTitleBefore(text, start)) {
@@ -474,7 +500,7 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
         continue;
       }
     }
-    const prev = seq[seq.length - 1];
+    const prev = seqLength > 0 ? TOKEN_POOL[seqLength - 1] : undefined;
     let startsSequence = prev === undefined;
     if (prev !== undefined) {
       const gapLength = start - prev.end;
@@ -487,7 +513,7 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
           text.charCodeAt(start - 1) === 32);
       // Names run to a handful of words; a longer capitalised run is a heading or a list, and
       // cutting it keeps the work per token constant ("MR. MR. MR. …" must not go quadratic).
-      startsSequence = !joins || prev.word.endsWith("'s") || prev.word.endsWith('’s') || seq.length >= MAX_SEQUENCE;
+      startsSequence = !joins || prev.word.endsWith("'s") || prev.word.endsWith('’s') || seqLength >= MAX_SEQUENCE;
     }
     // A token that starts a sequence no later token can join, and that classifySequence would
     // drop on its own (an everyday word or a short acronym, no title before it), is dropped
@@ -503,16 +529,15 @@ function detectCapitalised(text: string, context: ContextIndex, emit: (c: Candid
       continue;
     }
     if (startsSequence) flush();
-    const token: Token = {
-      start,
-      end,
-      word: info.word,
-      lower: info.lower,
-      flags: info.flags,
-      isInitial: info.isInitial,
-      allCaps: info.allCaps,
-    };
-    seq.push(token);
+    const token = TOKEN_POOL[seqLength] as Token;
+    token.start = start;
+    token.end = end;
+    token.word = info.word;
+    token.lower = info.lower;
+    token.flags = info.flags;
+    token.isInitial = info.isInitial;
+    token.allCaps = info.allCaps;
+    seqLength++;
   }
   flush();
 }
@@ -545,7 +570,20 @@ function isTitleBefore(text: string, pos: number): boolean {
   while (k >= 0 && i - k < 5 && (text.charCodeAt(k) | 32) >= 97 && (text.charCodeAt(k) | 32) <= 122) k--;
   const length = i - k;
   if (length < 2 || length > 4 || (k >= 0 && isWordCode(text.charCodeAt(k)))) return false;
-  return TITLE_PHRASE_SET.has(text.slice(k + 1, i + 1).toLowerCase());
+  return isTitleWordAt(text, k + 1, i + 1);
+}
+
+const TITLE_WORDS: readonly string[] = [...TITLE_PHRASE_SET];
+
+/** TITLE_PHRASE_SET.has(text.slice(start, end).toLowerCase()) for a span of ASCII letters, without the slice. */
+function isTitleWordAt(text: string, start: number, end: number): boolean {
+  for (const w of TITLE_WORDS) {
+    if (w.length !== end - start) continue;
+    let same = true;
+    for (let q = 0; q < w.length && same; q++) same = (text.charCodeAt(start + q) | 32) === w.charCodeAt(q);
+    if (same) return true;
+  }
+  return false;
 }
 /** Labels ("Patient:", "Signed by:") whose value is a person. */
 const PERSON_LABELS = new Set(
@@ -558,7 +596,7 @@ function labelWord(text: string, colon: number): string {
   let k = colon - 1;
   while (k >= 0 && text.charAt(k) === ' ') k--;
   let b = k;
-  while (b >= 0 && /[A-Za-z]/.test(text.charAt(b))) b--;
+  while (b >= 0 && isAsciiLetterCode(text.charCodeAt(b))) b--;
   return text.slice(b + 1, k + 1).toLowerCase();
 }
 

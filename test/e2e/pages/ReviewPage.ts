@@ -5,7 +5,7 @@ export class ReviewPage {
   constructor(readonly page: Page) {}
 
   async open(): Promise<void> {
-    await this.page.getByRole('tab', { name: 'Review' }).click();
+    await this.page.getByRole('tab', { name: 'Review', exact: true }).click();
     await expect(this.page.getByRole('region', { name: 'Review rooms' }).or(this.room())).toBeVisible();
   }
 

@@ -14,6 +14,11 @@ export class SubmitPage {
     await expect(this.page.getByTestId('network-name')).toHaveText(name);
   }
 
+  /** The note that the window must reload before review rooms can reach the new network's signaling servers. */
+  reloadNeeded(): Locator {
+    return this.page.getByTestId('network-reload-needed');
+  }
+
   wallet(): Locator {
     return this.page.getByRole('region', { name: 'Wallet' });
   }

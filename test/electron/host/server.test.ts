@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDispatcher } from '../../../shared/api/dispatcher';
 import { startHostServer, type HostServer } from '../../../electron/host/server';
+import { contentSecurityPolicyFor } from '../../../shared/content-security-policy';
+import { broadSources, connectSrc } from '../../helpers/csp';
+import { OFFLINE_PROFILE } from '../services/submissions/helpers';
 import { createServices, type Services } from '../../../electron/services/wiring';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -19,7 +22,15 @@ beforeAll(async () => {
   writeFileSync(join(tmp.dir, 'secret.txt'), 'outside the renderer folder');
   services = await createServices({ dataDir: join(tmp.dir, 'data'), host: 'node', version: '0.0.0-test', isInMemoryDatabase: true });
   const dispatch = createDispatcher(services.handlers, () => undefined);
-  host = await startHostServer({ dispatch, events: services.events, staticDir, port: 0, onError: () => undefined });
+  // As electron/host/index.ts wires it.
+  host = await startHostServer({
+    dispatch,
+    events: services.events,
+    staticDir,
+    port: 0,
+    onError: () => undefined,
+    contentSecurityPolicy: async () => contentSecurityPolicyFor(await services.network.get()),
+  });
 });
 afterAll(async () => {
   await host.close();
@@ -69,6 +80,41 @@ describe('Node host server', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // No network selected yet: the page may connect to its own origin only.
+    expect(connectSrc(csp)).toEqual(["'self'"]);
+  });
+
+  it('lists the selected network’s signaling servers in connect-src, per response, and asks the page to reload when they change', async () => {
+    const ws = await connect(`http://127.0.0.1:${host.port}`);
+    const select = async (id: number, signalingUrls: string[]) => {
+      const reply = await ask(ws, {
+        type: 'request',
+        id,
+        method: 'network.setProfile',
+        input: { json: JSON.stringify({ ...OFFLINE_PROFILE, name: `profile ${id}`, signalingUrls }) },
+      });
+      expect(reply).toMatchObject({ id, ok: true });
+      return (reply.result as { isReloadNeeded: boolean }).isReloadNeeded;
+    };
+    const pageConnectSrc = async (path = '/') => connectSrc(String((await get(path)).headers['content-security-policy']));
+
+    expect(await select(1, ['wss://signal-a.example/rooms'])).toBe(true);
+    expect(await pageConnectSrc()).toEqual(["'self'", 'wss://signal-a.example']);
+    // Every response carries it (a page's scripts and any worker get the same policy).
+    expect(await pageConnectSrc('/assets/missing.js')).toEqual(["'self'", 'wss://signal-a.example']);
+
+    expect(await select(2, ['ws://127.0.0.1:8547', 'wss://signal-b.example:8443/x'])).toBe(true);
+    const afterSwitch = await pageConnectSrc();
+    expect(afterSwitch).toEqual(["'self'", 'ws://127.0.0.1:8547', 'wss://signal-b.example:8443']);
+    expect(afterSwitch).not.toContain('wss://signal-a.example');
+    expect(broadSources(afterSwitch)).toEqual([]);
+
+    // Same servers under another name: the open page's policy still fits.
+    expect(await select(3, ['ws://127.0.0.1:8547/', 'wss://signal-b.example:8443'])).toBe(false);
+    // A profile without signaling servers: own origin only again.
+    expect(await select(4, [])).toBe(true);
+    expect(await pageConnectSrc()).toEqual(["'self'"]);
+    ws.close();
   });
 
   it('never serves files outside the renderer folder', async () => {

@@ -9,7 +9,8 @@
  * fuse off, is left to do: it needs a real Electron to verify module scripts still load).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,9 @@ import {
   type HardenableSession,
 } from '../../../electron/main/security-policy';
 import { secureWebPreferences } from '../../../electron/main/window-options';
-import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../../../electron/host/security-headers';
+import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../../electron/host/security-headers';
+import { contentSecurityPolicyFor } from '../../../shared/content-security-policy';
+import { broadSources, connectSrc, cspDirectives } from '../../helpers/csp';
 import { readBuilderConfig } from '../../packaging/read-builder-config';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -88,16 +91,33 @@ describe('Electron security checklist', () => {
     expect(mainJs).not.toMatch(/webSecurity:\s*false|allowRunningInsecureContent:\s*true|enableBlinkFeatures/);
   });
 
-  it('7: a CSP on every page: the built page’s meta tag, the Node host’s header, and a header on dev-server responses', () => {
+  it('7: a CSP on every page: the built page’s meta tag, the Node host’s header, and a header on every Electron response', () => {
+    const profile = { signalingUrls: ['wss://signal.example.org/rooms', 'ws://127.0.0.1:8547'] };
+    const policy = contentSecurityPolicyFor(profile);
+    // connect-src: the own origin and exactly the profile's signaling origins; no scheme-wide source.
+    expect(connectSrc(policy)).toEqual(["'self'", 'wss://signal.example.org', 'ws://127.0.0.1:8547']);
+    expect(broadSources(connectSrc(policy))).toEqual([]);
+    expect(broadSources(connectSrc(CONTENT_SECURITY_POLICY))).toEqual([]);
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(securityHeaders(policy)['Content-Security-Policy']).toBe(policy);
+    expect(securityHeaders()['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
+
+    // The meta tag is the same policy but for connect-src, which it can only bound (the header,
+    // enforced as well, narrows it), and frame-ancestors, which a meta tag cannot carry.
     const html = readFileSync(join(OUT, 'renderer/index.html'), 'utf8');
-    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    // frame-ancestors is ignored in a meta tag; everything else must be the same policy.
-    expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
-    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
-    expect(SECURITY_HEADERS['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
-    const headers = withContentSecurityPolicy({ responseHeaders: { 'content-security-policy': ['default-src *'], 'x-a': ['1'] } });
-    expect(headers).toEqual({ 'x-a': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    const meta = cspDirectives(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '');
+    const header = cspDirectives(policy);
+    expect(meta.get('connect-src')).toEqual(["'self'", 'ws:', 'wss:']);
+    header.delete('frame-ancestors');
+    header.delete('connect-src');
+    meta.delete('connect-src');
+    expect(meta).toEqual(header);
+
+    // Electron: our policy replaces a server's own.
+    const headers = withContentSecurityPolicy({ responseHeaders: { 'content-security-policy': ['default-src *'], 'x-a': ['1'] } }, policy);
+    expect(headers).toEqual({ 'x-a': ['1'], 'Content-Security-Policy': [policy] });
+    expect(withContentSecurityPolicy({})).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 
   it('1: no remote content: only the built page, or the dev server on loopback in an unpackaged run', () => {
@@ -150,7 +170,7 @@ describe('Electron security checklist', () => {
     expect(mainJs).toMatch(/hardenWebContents\(contents, rendererUrl, \(url\) => void shell\.openExternal\(url\)\)/);
   });
 
-  it('5: every permission request and check is denied', () => {
+  it('5: every permission request and check is denied; every response gets the CSP of the profile selected now', async () => {
     let requestHandler: ((wc: unknown, permission: string, callback: (isGranted: boolean) => void) => void) | undefined;
     let checkHandler: ((...args: unknown[]) => boolean) | undefined;
     let headersHandler:
@@ -161,17 +181,35 @@ describe('Electron security checklist', () => {
       setPermissionCheckHandler: (h: typeof checkHandler) => (checkHandler = h),
       webRequest: { onHeadersReceived: (h: typeof headersHandler) => (headersHandler = h) },
     } as unknown as HardenableSession;
-    hardenSession(ses);
+    let profile: { signalingUrls: string[] } | null = null;
+    let isBroken = false;
+    hardenSession(ses, async () => {
+      if (isBroken) throw new Error('database closed');
+      return contentSecurityPolicyFor(profile);
+    });
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fileSystem', 'hid', 'serial']) {
       const answers: boolean[] = [];
       requestHandler?.({}, permission, (isGranted) => answers.push(isGranted));
       expect(answers).toEqual([false]);
       expect(checkHandler?.({}, permission, 'file://', {})).toBe(false);
     }
-    let headers: Record<string, string[]> | undefined;
-    headersHandler?.({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
-    expect(headers?.['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
-    expect(mainJs).toMatch(/hardenSession\(session\.defaultSession\)/);
+    const responseCsp = () =>
+      new Promise<string[] | undefined>((resolve) =>
+        headersHandler?.({ responseHeaders: {} }, (r) => resolve(r.responseHeaders?.['Content-Security-Policy'])),
+      );
+    expect(await responseCsp()).toEqual([CONTENT_SECURITY_POLICY]);
+    profile = { signalingUrls: ['wss://a.example'] };
+    const [withA] = (await responseCsp()) ?? [];
+    expect(connectSrc(withA ?? '')).toEqual(["'self'", 'wss://a.example']);
+    profile = { signalingUrls: ['wss://b.example:8443/x'] };
+    const [withB] = (await responseCsp()) ?? [];
+    expect(connectSrc(withB ?? '')).toEqual(["'self'", 'wss://b.example:8443']);
+    // A profile that cannot be read: no signaling server, not an open policy.
+    isBroken = true;
+    expect(await responseCsp()).toEqual([CONTENT_SECURITY_POLICY]);
+    expect(mainJs).toMatch(
+      /hardenSession\(session\.defaultSession, async \(\) => contentSecurityPolicyFor\(\(?await services\?\.network\.get\(\)\)? \?\? null\)\)/,
+    );
   });
 
   it('17, 20: the one IPC handler checks the sender frame before dispatching', () => {
@@ -211,7 +249,7 @@ const JUSTIFIED: { id: string; file: string; why: string }[] = [
   {
     id: 'CSP_GLOBAL_CHECK',
     file: 'main/index.js',
-    why: "The scanner cannot parse a CSP that is built by joining an array (the dev-server header); it is the same CONTENT_SECURITY_POLICY the test above compares with the page's meta tag.",
+    why: "The scanner cannot parse a CSP that is built by joining an array (the response header); it is shared/content-security-policy.ts's policy, which the test above compares with the page's meta tag.",
   },
   {
     id: 'OPEN_EXTERNAL_JS_CHECK',
@@ -222,7 +260,8 @@ const JUSTIFIED: { id: string; file: string; why: string }[] = [
 
 describe('electronegativity over the built app', () => {
   it('reports nothing beyond the justified findings', () => {
-    const csv = join(root, 'node_modules/.cache/electronegativity.csv');
+    // A fresh folder: the scanner writes its report into an existing folder only (node_modules/.cache is absent on a fresh clone).
+    const csv = join(mkdtempSync(join(tmpdir(), 'electronegativity-')), 'findings.csv');
     execFileSync(
       process.execPath,
       [

@@ -45,7 +45,9 @@ function ConnectionBadge({ connection, onToggle }: { connection: RoomConnection;
       ? 'Offline (no signaling server in the network profile)'
       : isOnline
         ? `Online · ${connection.peerCount} peer${connection.peerCount === 1 ? '' : 's'} connected`
-        : 'Offline (signaling unreachable; edits are kept and merge later)';
+        : connection.isBlockedByPolicy
+          ? 'Offline (this window may not connect to the network’s signaling server: reload it after changing the network profile)'
+          : 'Offline (signaling unreachable; edits are kept and merge later)';
   return (
     <div className="room-connection">
       <span role="status" className={`connection-badge ${isOnline ? 'online' : 'offline'}`} data-testid="room-connection">
@@ -54,6 +56,11 @@ function ConnectionBadge({ connection, onToggle }: { connection: RoomConnection;
       <button type="button" onClick={onToggle} aria-pressed={connection.isWorkingOffline}>
         {connection.isWorkingOffline ? 'Go online' : 'Work offline'}
       </button>
+      {connection.isBlockedByPolicy && !isOnline && (
+        <button type="button" onClick={() => location.reload()}>
+          Reload window
+        </button>
+      )}
     </div>
   );
 }

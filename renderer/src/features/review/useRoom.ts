@@ -35,6 +35,11 @@ export type RoomConnection = {
   peerCount: number;
   hasSignalingServers: boolean;
   networkName: string | null;
+  /**
+   * The page's Content Security Policy refused a signaling server: the profile changed since the
+   * page loaded (a reload applies it), or the server's address cannot be named in a policy.
+   */
+  isBlockedByPolicy: boolean;
 };
 
 // Before any provider exists: every message on a room's data channels is framed (see the module).
@@ -77,6 +82,7 @@ export function useRoom(room: Room, address: string | null) {
     peerCount: 0,
     hasSignalingServers: false,
     networkName: null,
+    isBlockedByPolicy: false,
   });
 
   useEffect(() => {
@@ -94,6 +100,14 @@ export function useRoom(room: Room, address: string | null) {
       if (timer === null) timer = setTimeout(refresh, 50);
     };
     doc.on('update', schedule);
+    // The page's only other WebSocket is the host's own, which 'self' allows: a refused ws/wss
+    // connection is a signaling server.
+    const onViolation = (event: SecurityPolicyViolationEvent): void => {
+      if (event.effectiveDirective === 'connect-src' && /^wss?:/.test(event.blockedURI)) {
+        setConnection((c) => (c.isBlockedByPolicy ? c : { ...c, isBlockedByPolicy: true }));
+      }
+    };
+    document.addEventListener('securitypolicyviolation', onViolation);
 
     const recorder = createOutboundRecorder(api);
     const persistence = new RoomPersistence(
@@ -192,6 +206,7 @@ export function useRoom(room: Room, address: string | null) {
     return () => {
       isCancelled = true;
       clearInterval(poll);
+      document.removeEventListener('securitypolicyviolation', onViolation);
       if (timer !== null) clearTimeout(timer);
       doc.off('update', schedule);
       providerRef.current?.destroy();

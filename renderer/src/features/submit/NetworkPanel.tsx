@@ -10,12 +10,15 @@ export function NetworkPanel({ profile, onChanged }: { profile: NetworkProfile |
   const api = useApi();
   const [status, setStatus] = useState<NetworkStatus | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [isReloadNeeded, setIsReloadNeeded] = useState(false);
 
   const load = async (file: File | undefined): Promise<void> => {
     if (!file) return;
     setError(null);
     try {
-      await api.call('network.setProfile', { json: await file.text() });
+      const result = await api.call('network.setProfile', { json: await file.text() });
+      // Never cleared by a later load: the page's policy still lists the servers it was loaded with.
+      if (result.isReloadNeeded) setIsReloadNeeded(true);
       setStatus(null);
       onChanged();
     } catch (e) {
@@ -61,6 +64,15 @@ export function NetworkPanel({ profile, onChanged }: { profile: NetworkProfile |
         <p role="status" className="small">
           Chain {status.isChainReachable ? `reachable (block ${status.blockNumber})` : 'unreachable'} · validator{' '}
           {status.isValidatorReachable ? 'reachable' : 'unreachable'}. Submissions made offline wait and go out when both answer.
+        </p>
+      )}
+      {isReloadNeeded && (
+        <p role="status" className="small" data-testid="network-reload-needed">
+          This network uses other review signaling servers. The window allows connections only to the servers of the network it was opened
+          with, so reload it before joining a review room.{' '}
+          <button type="button" onClick={() => location.reload()}>
+            Reload now
+          </button>
         </p>
       )}
       <ErrorNote error={error} onDismiss={() => setError(null)} />

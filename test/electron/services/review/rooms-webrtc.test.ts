@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSignaling, type SignalingServer } from '../../../../devnet/signaling';
 import { createServices, type Services } from '../../../../electron/services/wiring';
-import type { SignedVote } from '../../../../shared/review/doc';
+import { roomParts, type SignedVote } from '../../../../shared/review/doc';
 import type { VoteChoice } from '../../../../shared/review/eip712';
 import { RoomPeer, waitFor, type PeerSummary } from '../../../helpers/room-peer/index';
 import { makeTempDir } from '../../../helpers/temp-dir';
@@ -108,6 +108,17 @@ describe('review rooms over real WebRTC', () => {
     const joined = await b.rooms.join({ datanetId: datanetB.id, invite: room.invite });
     const peerB = await peerFor(b, joined.id, 'Bob');
     await waitFor(async () => (await peerB.summary()).items.length === 3, 30_000, 'B to receive the three items');
+    // B's peer stores what it receives through B's API asynchronously; signing reads the stored room.
+    await waitFor(
+      async () => {
+        const doc = await b.rooms.loadDoc(joined.id);
+        const count = roomParts(doc).items.size;
+        doc.destroy();
+        return count === 3;
+      },
+      30_000,
+      "B's stored room to hold the three items",
+    );
     const atB = await peerB.summary();
     expect(atB.title).toBe('Weekly review');
     expect(atB.items.map((i) => i.text).join('\n')).not.toMatch(/John|Smith|2024/);
