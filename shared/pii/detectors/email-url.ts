@@ -78,6 +78,23 @@ function trimUrl(s: string): string {
   return out;
 }
 
+/**
+ * Whether `at` lies in one of `covered`'s spans, which are disjoint and sorted by start (scheme
+ * URLs in text order): a binary search, so a document with many URLs and bare domains stays linear-logarithmic.
+ */
+function isInsideCovered(covered: readonly (readonly [number, number])[], at: number): boolean {
+  let lo = 0;
+  let hi = covered.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const span = covered[mid] as readonly [number, number];
+    if (at < span[0]) hi = mid - 1;
+    else if (at >= span[1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
 /** URLs with a scheme, www. hosts and bare domains whose TLD is known. */
 export function detectUrls(text: string, emit: (c: Candidate) => void): void {
   const covered: [number, number][] = [];
@@ -118,7 +135,7 @@ export function detectUrls(text: string, emit: (c: Candidate) => void): void {
     if (s >= m.index) continue;
     const prev = s > 0 ? text.charAt(s - 1) : '';
     if (prev === '@' || prev === '/' || /[\p{L}\p{N}_]/u.test(prev)) continue;
-    if (covered.some(([a, b]) => s >= a && s < b)) continue;
+    if (isInsideCovered(covered, s)) continue;
     const host = text.slice(s, tldEnd);
     if (!isHostname(host)) continue;
     // Abbreviations ("e.g.", "U.S.") and numbers ("36.8") are not hosts.
