@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import type { RoomSignable, RoomSigningPrompt } from '../../../../shared/api/rooms';
 import type { AppError } from '../../../../shared/errors';
 import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { toAppError } from '../../components/ErrorNote';
 import { Modal } from '../../components/Modal';
+import { SignFooter } from '../../components/SignFooter';
 
 /**
  * The prompt every room signature goes through: the host says in words and fields what the
@@ -81,26 +82,18 @@ export function RoomSignModal({
             <p className="mono small">Digest {prompt.digest}</p>
           </div>
         )}
-        {needsPassphrase && (
-          <label className="passphrase">
-            Wallet passphrase
-            <input type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-          </label>
-        )}
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={prompt === null || isSigning || (needsPassphrase && passphrase === '')}
-            onClick={() => void sign()}
-          >
-            {isSigning ? 'Signing…' : 'Sign'}
-          </button>
-        </div>
+        <SignFooter
+          needsPassphrase={needsPassphrase}
+          passphrase={passphrase}
+          onPassphrase={setPassphrase}
+          error={error}
+          onDismissError={() => setError(null)}
+          isReady={prompt !== null}
+          isSigning={isSigning}
+          signLabel="Sign"
+          onCancel={onClose}
+          onSign={() => void sign()}
+        />
       </div>
     </Modal>
   );

@@ -3,8 +3,9 @@ import type { PreparedSubmission, Submission } from '../../../../shared/api/subm
 import type { WalletStatus } from '../../../../shared/api/wallet';
 import type { AppError } from '../../../../shared/errors';
 import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { toAppError } from '../../components/ErrorNote';
 import { Modal } from '../../components/Modal';
+import { SignFooter } from '../../components/SignFooter';
 import { SigningFields } from './SigningFields';
 
 /**
@@ -54,26 +55,18 @@ export function SignaturePrompt({
           <SigningFields prompt={prepared.prompt} />
           <p className="mono small">Manifest hash {prepared.manifestHash}</p>
         </div>
-        {needsPassphrase && (
-          <label className="passphrase">
-            Wallet passphrase
-            <input type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
-          </label>
-        )}
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={isSigning || (needsPassphrase && passphrase === '')}
-            onClick={() => void sign()}
-          >
-            {isSigning ? 'Signing…' : 'Sign and submit'}
-          </button>
-        </div>
+        <SignFooter
+          needsPassphrase={needsPassphrase}
+          passphrase={passphrase}
+          onPassphrase={setPassphrase}
+          error={error}
+          onDismissError={() => setError(null)}
+          isReady
+          isSigning={isSigning}
+          signLabel="Sign and submit"
+          onCancel={onClose}
+          onSign={() => void sign()}
+        />
       </div>
     </Modal>
   );
