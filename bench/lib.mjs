@@ -1,7 +1,12 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEVNET_CLI = join(ROOT, 'out/devnet/cli.js');
 
 /** Prints one figure as a JSON line; a ratio is always against a baseline measured in this run. */
 export function report(bench, metric, value, unit, baseline) {
@@ -38,5 +43,32 @@ export function seeded(seed) {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The devnet (anvil, contracts, validator, signaling) on free loopback ports, with its profile. */
+export async function startDevnet(dataDir) {
+  // Built afresh: a stale build would judge submissions with yesterday's policy schema.
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'devnet/vite.config.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0 || !existsSync(DEVNET_CLI)) throw new Error('could not build the devnet');
+  const child = spawn(process.execPath, [DEVNET_CLI, '--data-dir', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the devnet exited (${code})`)));
+  });
+  const { profile } = JSON.parse(line);
+  return {
+    profile,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGINT');
+      }),
   };
 }

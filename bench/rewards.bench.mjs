@@ -4,11 +4,7 @@
 // second into PGlite (getLogs in chunks, attestation data by getAttestation, block times, one
 // transaction per chunk). Baseline: raw eth_getLogs of the same filters over the same chunks,
 // which is the floor any indexer pays; the ratio says what decoding, the extra reads and storage cost.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import {
   AbiCoder,
   Contract,
@@ -22,15 +18,13 @@ import {
   toUtf8Bytes,
   zeroPadValue,
 } from 'ethers';
-import { loadServices, report, tempDir } from './lib.mjs';
+import { loadServices, report, startDevnet, tempDir } from './lib.mjs';
 
 const VERDICT_TXS = 20;
 const VERDICTS_PER_TX = 50; // ≈ 17 M gas, under anvil's 30 M block gas limit
 const EPOCHS = 10;
 const FILES_PER_EPOCH = 200;
 const CHUNK_BLOCKS = 2_000;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DEVNET_CLI = join(ROOT, 'out/devnet/cli.js');
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 
 const EAS_ABI = [
@@ -43,31 +37,6 @@ const REWARDS_ABI = [
   'event FileRewarded(uint64 indexed epoch, bytes32 indexed datanet, address indexed contributor, bytes32 contentHash, uint256 score, uint256 amount)',
   'event EpochPaid(uint64 indexed epoch, uint256 budget, uint256 totalScore, uint256 totalPaid, uint256 fileCount)',
 ];
-
-async function startDevnet(dataDir) {
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'devnet/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (build.status !== 0 || !existsSync(DEVNET_CLI)) throw new Error('could not build the devnet');
-  const child = spawn(process.execPath, [DEVNET_CLI, '--data-dir', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the devnet exited (${code})`)));
-  });
-  const { profile } = JSON.parse(line);
-  return {
-    profile,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGINT');
-      }),
-  };
-}
 
 async function generate(profile, contributor, rpc) {
   // The validator's own key (anvil account 1): only its verdicts count for the network.

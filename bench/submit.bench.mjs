@@ -4,18 +4,11 @@
 //   schema), and per file when five queued 20-file submissions share one `multiAttest`;
 // - time from `submissions.submit` to the validator's verdict for 20 files (sign the manifest,
 //   attest off-chain, attest on-chain, send the anonymised files, verdict attested on-chain).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { AbiCoder, Contract, JsonRpcProvider, keccak256, toUtf8Bytes, Wallet, ZeroAddress, ZeroHash, concat } from 'ethers';
-import { loadServices, report, seeded, tempDir } from './lib.mjs';
+import { loadServices, report, seeded, startDevnet, tempDir } from './lib.mjs';
 
 const FILES = 20;
 const ROUNDS = 5;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DEVNET_CLI = join(ROOT, 'out/devnet/cli.js');
 
 const WORDS = (
   'patient presented reported denies history examination revealed tenderness swelling fever cough pain nausea fatigue ' +
@@ -29,32 +22,6 @@ const WORDS = (
 function note(seed) {
   const rnd = seeded(seed + 1);
   return `Note ${seed}: ${Array.from({ length: 120 }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ')}.`;
-}
-
-async function startDevnet(dataDir) {
-  // Built afresh: a stale build would judge submissions with yesterday's policy schema.
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'devnet/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (build.status !== 0 || !existsSync(DEVNET_CLI)) throw new Error('could not build the devnet');
-  const child = spawn(process.execPath, [DEVNET_CLI, '--data-dir', dataDir, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the devnet exited (${code})`)));
-  });
-  const { profile } = JSON.parse(line);
-  return {
-    profile,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGINT');
-      }),
-  };
 }
 
 const CONTRIBUTION = ['bytes32', 'bytes32', 'bytes32', 'uint32', 'uint64'];
