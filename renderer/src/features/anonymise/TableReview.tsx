@@ -15,6 +15,7 @@ import { ErrorNote, toAppError } from '../../components/ErrorNote';
 import { COLUMN_ACTION_NAMES, GENERALISATION_NAMES, percent, TYPE_NAMES } from './entity-style';
 import { ReportView } from './ReportView';
 import { useDetectionRun } from './useDetectionRun';
+import { DetectionToolbar } from './DetectionToolbar';
 
 type Refusal = { k: number; groups: KGroup[]; groupsTotal: number; rowsAtRisk: number; message: string };
 
@@ -100,32 +101,16 @@ export function TableReview({ itemId, onExported }: { itemId: string; onExported
     <section className="anon-panel" aria-label="Anonymise">
       <ErrorNote error={error ?? run.error} onDismiss={() => (error ? setError(null) : detection.clear())} />
       {review.isRequired && <p className="small muted">This Datanet requires an anonymised version before an item can be submitted.</p>}
-      <div className="anon-toolbar" aria-label="Detection">
-        {isRunning ? (
-          <>
-            <progress aria-label="Detection progress" max={Math.max(1, run.progress?.total ?? 1)} value={run.progress?.done ?? 0} />
-            <span role="status" className="small">
-              Scanning columns…
-            </span>
-            <button type="button" onClick={() => void detection.cancel()} disabled={!run.isRunning}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className={review.state === 'none' ? 'primary' : ''} onClick={() => void detection.start()}>
-              {review.state === 'none' ? 'Scan columns for personal data' : 'Scan again'}
-            </button>
-            {run.outcome && (
-              <span role="status" className="small">
-                {run.outcome.isCancelled
-                  ? 'Cancelled: the stored scan is as it was.'
-                  : `Done: ${run.outcome.detections} detections in the sampled cells.`}
-              </span>
-            )}
-          </>
-        )}
-      </div>
+      <DetectionToolbar
+        detection={detection}
+        isRunning={isRunning}
+        hasStored={review.state !== 'none'}
+        runningText="Scanning columns…"
+        startLabel="Scan columns for personal data"
+        againLabel="Scan again"
+        cancelledText="Cancelled: the stored scan is as it was."
+        doneText={(n) => `Done: ${n} detections in the sampled cells.`}
+      />
       {review.state === 'none' && !isRunning && (
         <EmptyState title="Columns not scanned yet">
           <p>Scan the columns to see what personal data each holds. The policies below start from the column names until then.</p>

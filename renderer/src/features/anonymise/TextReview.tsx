@@ -9,6 +9,7 @@ import { ErrorNote, toAppError } from '../../components/ErrorNote';
 import { OPERATOR_NAMES, percent, TYPE_NAMES, typeColour } from './entity-style';
 import { ReportView } from './ReportView';
 import { useDetectionRun } from './useDetectionRun';
+import { DetectionToolbar } from './DetectionToolbar';
 
 const PAGE_SIZE = REVIEW_PAGE_SIZE;
 
@@ -313,35 +314,20 @@ export function TextReview({ itemId, onExported }: { itemId: string; onExported?
         </p>
       )}
 
-      <div className="anon-toolbar" aria-label="Detection">
-        {isRunning ? (
-          <>
-            <progress aria-label="Detection progress" max={Math.max(1, run.progress?.total ?? 1)} value={run.progress?.done ?? 0} />
-            <span role="status" className="small">
-              Detecting…{' '}
-              {run.progress
-                ? `${percent(run.progress.total ? run.progress.done / run.progress.total : 0)}, ${run.progress.detections} found`
-                : ''}
-            </span>
-            <button type="button" onClick={() => void detection.cancel()} disabled={!run.isRunning}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className={review.state === 'none' ? 'primary' : ''} onClick={() => void detection.start()}>
-              {review.state === 'none' ? 'Detect personal data' : 'Detect again'}
-            </button>
-            {run.outcome && (
-              <span role="status" className="small">
-                {run.outcome.isCancelled
-                  ? 'Cancelled: the stored detections are as they were.'
-                  : `Done: ${run.outcome.detections} candidates stored.`}
-              </span>
-            )}
-          </>
-        )}
-      </div>
+      <DetectionToolbar
+        detection={detection}
+        isRunning={isRunning}
+        hasStored={review.state !== 'none'}
+        runningText={`Detecting… ${
+          run.progress
+            ? `${percent(run.progress.total ? run.progress.done / run.progress.total : 0)}, ${run.progress.detections} found`
+            : ''
+        }`}
+        startLabel="Detect personal data"
+        againLabel="Detect again"
+        cancelledText="Cancelled: the stored detections are as they were."
+        doneText={(n) => `Done: ${n} candidates stored.`}
+      />
 
       {review.textLength === 0 ? (
         <EmptyState title="This item has no text">
