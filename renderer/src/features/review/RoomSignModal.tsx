@@ -5,6 +5,7 @@ import { useApi } from '../../api/ApiContext';
 import { toAppError } from '../../components/ErrorNote';
 import { Modal } from '../../components/Modal';
 import { SignFooter } from '../../components/SignFooter';
+import { SigningFieldTable } from '../submit/SigningFields';
 
 /**
  * The prompt every room signature goes through: the host says in words and fields what the
@@ -68,17 +69,11 @@ export function RoomSignModal({
             {prompt.summary.map((line) => (
               <p key={line}>{line}</p>
             ))}
-            <table className="signing-fields" aria-label="Signed fields">
-              <caption>EIP-712 message, signed by {prompt.signer}</caption>
-              <tbody>
-                {[...prompt.domain.map((f) => ({ ...f, label: `domain.${f.label}` })), ...prompt.fields].map((f) => (
-                  <tr key={f.label}>
-                    <th scope="row">{f.label}</th>
-                    <td className="mono">{f.value}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <SigningFieldTable
+              label="Signed fields"
+              caption={`EIP-712 message, signed by ${prompt.signer}`}
+              fields={[...prompt.domain.map((f) => ({ ...f, label: `domain.${f.label}` })), ...prompt.fields]}
+            />
             <p className="mono small">Digest {prompt.digest}</p>
           </div>
         )}

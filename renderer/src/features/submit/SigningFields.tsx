@@ -1,9 +1,18 @@
 import type { SigningPrompt } from '../../../../shared/api/submissions';
 
-function Fields({ label, fields }: { label: string; fields: { label: string; value: string }[] }) {
+/** One table of signed fields, label then value; every signing prompt shows its fields this way. */
+export function SigningFieldTable({
+  label,
+  caption,
+  fields,
+}: {
+  label: string;
+  caption?: string;
+  fields: { label: string; value: string }[];
+}) {
   return (
     <table className="signing-fields" aria-label={label}>
-      <caption>{label}</caption>
+      <caption>{caption ?? label}</caption>
       <tbody>
         {fields.map((f) => (
           <tr key={f.label}>
@@ -25,19 +34,19 @@ export function SigningFields({ prompt }: { prompt: SigningPrompt }) {
       ))}
       <details open>
         <summary>Manifest (EIP-712, signed by {prompt.signer})</summary>
-        <Fields label="Manifest domain" fields={prompt.manifest.domain} />
-        <Fields label="Manifest fields" fields={prompt.manifest.fields} />
+        <SigningFieldTable label="Manifest domain" fields={prompt.manifest.domain} />
+        <SigningFieldTable label="Manifest fields" fields={prompt.manifest.fields} />
         {prompt.manifest.files.map((file, i) => (
-          <Fields key={file[0]?.value ?? i} label={`File ${i + 1}`} fields={file} />
+          <SigningFieldTable key={file[0]?.value ?? i} label={`File ${i + 1}`} fields={file} />
         ))}
       </details>
       <details>
         <summary>EAS attestation of the contribution</summary>
-        <Fields label="Attestation fields" fields={prompt.attestation.fields} />
+        <SigningFieldTable label="Attestation fields" fields={prompt.attestation.fields} />
       </details>
       <details>
         <summary>On-chain transaction (when online)</summary>
-        <Fields label="Transaction fields" fields={prompt.transaction.fields} />
+        <SigningFieldTable label="Transaction fields" fields={prompt.transaction.fields} />
       </details>
     </div>
   );
