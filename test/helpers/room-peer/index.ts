@@ -54,6 +54,13 @@ export class RoomPeer {
     private readonly child: ChildProcess,
     private store: PeerStore,
   ) {
+    // A peer process that dies (the native WebRTC module can crash) would otherwise leave every
+    // pending call waiting until the test's timeout: fail them at once, saying how it ended.
+    child.once('exit', (code, signal) => {
+      const error = new Error(`room peer exited (code ${code}, signal ${signal}) with ${this.waiting.size} calls pending`);
+      for (const w of this.waiting.values()) w.reject(error);
+      this.waiting.clear();
+    });
     child.on('message', (raw: unknown) => {
       const m = raw as { type: string; reqId: number; op?: string; update?: string; result?: unknown; error?: string };
       if (m.type === 'reply') {
@@ -87,6 +94,10 @@ export class RoomPeer {
   private call<T>(cmd: Record<string, unknown>): Promise<T> {
     const reqId = this.nextReq++;
     return new Promise<T>((resolve, reject) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null || !this.child.connected) {
+        reject(new Error(`room peer is gone (code ${this.child.exitCode}, signal ${this.child.signalCode})`));
+        return;
+      }
       this.waiting.set(reqId, { resolve: resolve as (v: unknown) => void, reject });
       this.child.send({ type: 'cmd', reqId, cmd });
     });
@@ -127,7 +138,7 @@ export class RoomPeer {
     return this.call({ op: 'flush' });
   }
   async close(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     await this.call({ op: 'close' }).catch(() => undefined);
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
