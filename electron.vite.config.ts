@@ -23,6 +23,9 @@ export default defineConfig({
           'embed-worker': resolve('electron/services/embeddings/embed-worker.ts'),
           // PII detection runs in this worker thread, one per job (cancel terminates it).
           'anonymise-worker': resolve('electron/services/anonymise/anonymise-worker.ts'),
+          // Untrusted PDF, DOCX, CSV and JSON files are parsed in this worker thread, which is
+          // terminated when a file overruns its time or memory limits.
+          'extract-worker': resolve('electron/services/library/extract-worker.ts'),
         },
       },
     },

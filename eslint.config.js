@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Folders a module may not import from, by the runtime it lives in (STYLE.md). */
+/** Folders a module may not import from, by the runtime it lives in (docs/architecture.md). */
 const boundaries = {
   'shared/**/*.ts': ['**/electron/**', '**/renderer/**', 'node:*', 'electron', 'react', 'react-dom'],
   'electron/services/**/*.ts': ['electron', '**/renderer/**', '**/electron/main/**'],
@@ -35,7 +35,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: patterns.map((group) => ({ group: [group], message: 'crosses a runtime boundary (STYLE.md)' })) },
+        { patterns: patterns.map((group) => ({ group: [group], message: 'crosses a runtime boundary (docs/architecture.md)' })) },
       ],
     },
   })),

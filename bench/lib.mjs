@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../shared/seeded-prng.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEVNET_CLI = join(ROOT, 'out/devnet/cli.js');
@@ -35,16 +36,7 @@ export function tempDir(prefix) {
 }
 
 /** A deterministic generator so that every run measures the same corpus. */
-export function seeded(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 /** The devnet (anvil, contracts, validator, signaling) on free loopback ports, with its profile. */
 export async function startDevnet(dataDir) {

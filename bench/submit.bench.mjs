@@ -90,7 +90,7 @@ try {
     return ids;
   };
   // The first submission also pays the wallet's faucet round trip: warm up on it.
-  const warm = await services.submissions.submit({ datanetId: datanet.id, itemIds: await anonymisedItems(FILES) });
+  const warm = await services.submissions.submitSelection(datanet.id, await anonymisedItems(FILES));
   await services.submissionQueue.settle([warm.id]);
 
   // Submit to verdict, 20 files, several rounds.
@@ -99,7 +99,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const itemIds = await anonymisedItems(FILES);
     const t0 = process.hrtime.bigint();
-    const submitted = await services.submissions.submit({ datanetId: datanet.id, itemIds });
+    const submitted = await services.submissions.submitSelection(datanet.id, itemIds);
     await services.submissionQueue.settle([submitted.id]);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     single = await services.submissions.get(submitted.id);
@@ -120,7 +120,7 @@ try {
   // Five queued submissions go out in one multiAttest.
   const queued = [];
   for (let i = 0; i < 5; i++)
-    queued.push((await services.submissions.submit({ datanetId: datanet.id, itemIds: await anonymisedItems(FILES) })).id);
+    queued.push((await services.submissions.submitSelection(datanet.id, await anonymisedItems(FILES))).id);
   await services.submissionQueue.settle(queued);
   const batch = await services.submissions.get(queued[0]);
   if (batch.batchSize !== 5) throw new Error(`expected one batch of 5, got ${batch.batchSize}`);

@@ -8,7 +8,8 @@ import { devnetWallet } from './accounts';
 import { compileContracts, solcVersion } from './contracts/compile';
 import { easArtifacts } from './eas-artifacts';
 
-export const DEPLOYMENT_VERSION = 1;
+// 2: the Datanet registry joined the contracts (a version-1 record is redeployed afresh).
+export const DEPLOYMENT_VERSION = 2;
 
 export const deploymentSchema = z.object({
   version: z.literal(DEPLOYMENT_VERSION),
@@ -22,6 +23,7 @@ export const deploymentSchema = z.object({
     schemaRegistry: addressSchema,
     token: addressSchema,
     rewards: addressSchema,
+    datanetRegistry: addressSchema,
   }),
   schemas: z.object({ contribution: bytes32Schema, verdict: bytes32Schema }),
   accounts: z.object({ deployer: addressSchema, validator: addressSchema, faucet: addressSchema }),
@@ -58,8 +60,10 @@ async function deployContract(
 
 /**
  * Deploys SchemaRegistry and EAS from the published artifacts, registers the network's schemas,
- * and deploys $OPEN and the rewards contract compiled from this repository's Solidity. The
- * validator account owns the rewards contract (it pays epochs); the deployer funds its pool.
+ * and deploys $OPEN, the rewards contract and the Datanet registry compiled from this repository's
+ * Solidity. The validator account owns the rewards contract (it pays epochs) and is the registry's
+ * validator (it records accepted items); the deployer funds the rewards pool and administers the
+ * registry (it may rotate the validator key).
  */
 export async function deployNetwork(provider: JsonRpcProvider, chainId: number, epochBudget: bigint): Promise<Deployment> {
   const deployer = devnetWallet('deployer').connect(provider);
@@ -103,6 +107,13 @@ export async function deployNetwork(provider: JsonRpcProvider, chainId: number, 
   gas.rewards = rewards.receipt.gasUsed.toString();
   const tokenContract = new Contract(token.address, compiled.OpenToken.abi as InterfaceAbi, deployer);
   gas.fund_rewards_pool = (await mined(tokenContract.getFunction('transfer')(rewards.address, REWARDS_POOL))).gasUsed.toString();
+  const datanetRegistry = await deployContract(
+    compiled.DatanetRegistry.abi as InterfaceAbi,
+    compiled.DatanetRegistry.bytecode,
+    [validator.address, deployer.address],
+    deployer,
+  );
+  gas.datanetRegistry = datanetRegistry.receipt.gasUsed.toString();
   gas.total = Object.values(gas)
     .reduce((sum, g) => sum + BigInt(g), 0n)
     .toString();
@@ -117,7 +128,13 @@ export async function deployNetwork(provider: JsonRpcProvider, chainId: number, 
     solcVersion: solcVersion(),
     startBlock,
     easVersion,
-    contracts: { eas: eas.address, schemaRegistry: registry.address, token: token.address, rewards: rewards.address },
+    contracts: {
+      eas: eas.address,
+      schemaRegistry: registry.address,
+      token: token.address,
+      rewards: rewards.address,
+      datanetRegistry: datanetRegistry.address,
+    },
     schemas,
     accounts: { deployer: deployer.address, validator: validator.address, faucet: faucet.address },
     epochBudget: epochBudget.toString(),

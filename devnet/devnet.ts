@@ -14,6 +14,7 @@ import { startSignaling } from './signaling';
 import type { SignalingServer } from './signaling';
 import { DEFAULT_QUERIES_PER_DATANET, DEFAULT_TOP_K } from './validator/attribution';
 import { ValidatorChain, localProvider } from './validator/chain';
+import { PolicyStore } from './validator/policies';
 import { startValidatorServer } from './validator/server';
 import type { ValidatorServer } from './validator/server';
 import { Validator } from './validator/validator';
@@ -56,8 +57,9 @@ export type Devnet = {
 };
 
 /**
- * Starts the devnet: anvil with EAS, $OPEN and the rewards contract; the Datanet validator; the
- * y-webrtc signaling server. Everything listens on 127.0.0.1 only. A second start on the same
+ * Starts the devnet: anvil with EAS, $OPEN, the rewards contract and the Datanet registry; the
+ * Datanet validator (which also serves policy documents by hash); the y-webrtc signaling
+ * server. Everything listens on 127.0.0.1 only. A second start on the same
  * data folder finds the chain, the contracts and the validator's state where the first left them.
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
@@ -128,7 +130,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       topK: options.topK ?? DEFAULT_TOP_K,
       log,
     });
-    const server: ValidatorServer = await startValidatorServer(validator, portFor(1), log);
+    const policies = new PolicyStore(join(dataDir, 'policies'));
+    const server: ValidatorServer = await startValidatorServer(validator, portFor(1), log, policies);
     stops.push(async () => {
       await validator.drain();
       await server.stop();

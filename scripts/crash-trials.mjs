@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Contract, JsonRpcProvider } from 'ethers';
+import { mulberry32 } from '../shared/seeded-prng.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVICES = join(ROOT, 'out/main/services.js');
@@ -26,18 +27,6 @@ const DEVNET_CLI = join(ROOT, 'out/devnet/cli.js');
 const MODEL = join(ROOT, '../shared/models/random-minilm-l6');
 const PASSPHRASE = 'crash trials passphrase';
 export const PHASES = ['import', 'anonymise', 'embed', 'submit'];
-
-/** A small seeded PRNG (mulberry32): a failing run can be repeated with its seed. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['Alice', 'Bruno', 'Chen', 'Dara', 'Emeka', 'Fatima', 'Goran', 'Hana'];
 const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Haddad', 'Kowalski', 'Silva', 'Byrne'];
@@ -343,7 +332,8 @@ export async function runCrashTrials({
 } = {}) {
   if (!existsSync(SERVICES) || !existsSync(CLI)) throw new Error('The app is not built: run `npm run build` first.');
   const started = Date.now();
-  const random = prng(seed);
+  // Seeded, so that a failing run can be repeated with its seed.
+  const random = mulberry32(seed);
   const work = mkdtempSync(join(tmpdir(), 'datanet-desk-crash-'));
   const results = [];
   let devnet;

@@ -14,8 +14,14 @@ export const ERROR_CODES = [
   'unavailable',
   'cancelled',
   'internal',
+  // the Node host's per-connection request rate or in-flight bound: wait a moment and try again
+  'rate_limited',
   // the contributor's key is stored but not open: unlock it (passphrase) and try again
   'wallet_locked',
+  // a signature was asked for without a prepared, unexpired, unused request matching what was shown
+  'consent_required',
+  // the network's fee data exceed the policy's or the user's cap: nothing is signed until fees drop
+  'fee_cap_exceeded',
   // import and format validation
   'unsupported_type',
   'type_not_accepted',
@@ -29,6 +35,15 @@ export const ERROR_CODES = [
   'invalid_docx',
   'malformed_csv',
   'malformed_json',
+  // extraction limits (shared/import-rules.ts EXTRACTION_LIMITS): a crafted file cannot hang or exhaust the app
+  'too_many_pages',
+  'expanded_too_large',
+  'text_too_long',
+  'extraction_timeout',
+  'extraction_out_of_memory',
+  // import reads regular files only, and never through a symbolic link
+  'not_regular_file',
+  'symlink_refused',
   'invalid_policy',
   // a model folder that transformers.js cannot use (missing files, wrong vector size)
   'invalid_model',
@@ -55,8 +70,9 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
-    super(message);
+  /** `options.cause`: the underlying error, for the host's log only (toJSON leaves it out). */
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
@@ -75,4 +91,21 @@ export class AppError extends Error {
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
+}
+
+/**
+ * An error as the host logs it: its stack, then each `cause` in turn (an AppError wrapping a
+ * driver's or a worker's failure keeps the original there). Host-side only: never sent to the UI.
+ */
+export function errorLogText(error: unknown): string {
+  const lines: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current !== undefined && !seen.has(current) && lines.length < 10) {
+    seen.add(current);
+    const text = current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
+    lines.push(lines.length === 0 ? text : `caused by: ${text}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return lines.join('\n');
 }

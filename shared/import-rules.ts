@@ -52,3 +52,44 @@ export function checkImportFile(name: string, size: number, policy: Pick<Policy,
   }
   return type;
 }
+
+/**
+ * Bounds on reading one file's content. Extraction runs on a worker thread that is terminated when
+ * it overruns `timeoutMs` or its memory, so a crafted file (a page-tree or deflate bomb, a parser
+ * that loops) costs one refused item, never the app.
+ */
+export type ExtractionLimits = {
+  /** Bytes handed to a parser; the largest `maxFileBytes` a policy may set. */
+  maxInputBytes: number;
+  /** Pages of a PDF, as its page tree declares them. */
+  maxPdfPages: number;
+  /** Sum of the uncompressed sizes a DOCX's ZIP central directory declares. */
+  maxExpandedBytes: number;
+  /** Uncompressed to compressed size of one ZIP entry (checked for entries above 1 MB). */
+  maxCompressionRatio: number;
+  /** Entries in a DOCX's ZIP central directory. */
+  maxZipEntries: number;
+  /** Characters of extracted text. */
+  maxTextChars: number;
+  /** Wall time of one file's extraction. */
+  timeoutMs: number;
+  /** V8 heap of the extraction worker (resourceLimits.maxOldGenerationSizeMb). */
+  maxHeapMb: number;
+  /**
+   * Growth of the process's resident memory while one file is extracted: buffers (inflated
+   * streams) live outside the V8 heap, so the heap limit alone does not bound them.
+   */
+  maxRssGrowthBytes: number;
+};
+
+export const EXTRACTION_LIMITS: ExtractionLimits = {
+  maxInputBytes: 1_000_000_000,
+  maxPdfPages: 5_000,
+  maxExpandedBytes: 512 * 1024 * 1024,
+  maxCompressionRatio: 200,
+  maxZipEntries: 10_000,
+  maxTextChars: 100_000_000,
+  timeoutMs: 60_000,
+  maxHeapMb: 2_048,
+  maxRssGrowthBytes: 3 * 1024 * 1024 * 1024,
+};

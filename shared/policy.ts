@@ -13,7 +13,7 @@ export const DEFAULT_MAX_FILE_BYTES = 10 * MB;
 
 /**
  * A Datanet's policy. Versioned: every edit stores a new version so that a submission can name
- * the policy it was checked against. Limits are configurable per Datanet (DESIGN.md, Seed facts).
+ * the policy it was checked against. Limits are configurable per Datanet (docs/architecture.md, Product rules).
  */
 export const policySchema = z
   .object({
@@ -46,7 +46,7 @@ export const policySchema = z
       })
       .strict()
       .prefault({}),
-    // Review rooms: when the room's signed votes decide an item (DESIGN.md, Review rooms). Only
+    // Review rooms: when the room's signed votes decide an item (docs/architecture.md, Product rules: review rooms). Only
     // valid votes count; the newest valid vote of each reviewer replaces that reviewer's older ones.
     review: z
       .object({
@@ -74,6 +74,42 @@ export const policySchema = z
         datanetEpsilonCap: z.number().positive().nullable().default(null),
         /** Total δ a scope may reach before it is refused. */
         totalDeltaCap: z.number().min(0).lt(1).default(1e-5),
+      })
+      .strict()
+      .prefault({}),
+    // Fee caps of the on-chain attestation: the RPC reports the fees, and a hostile or broken one
+    // must not be able to drain the wallet. They only tighten the user's own caps (wallet settings).
+    fees: z
+      .object({
+        /** Highest maxFeePerGas (gwei) a transaction for this Datanet may carry; null: the user's cap only. */
+        maxFeePerGasGwei: z.number().positive().max(1_000_000).nullable().default(null),
+        /** Highest gasLimit × maxFeePerGas (wei, decimal) one submission's share may cost; null: the user's cap only. */
+        maxTotalWeiPerSubmission: z
+          .string()
+          .regex(/^[1-9][0-9]{0,30}$/, 'a positive whole number of wei')
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .prefault({}),
+    // Who may join and how the policy changes. The registry contract stores and enforces these
+    // per policy version (shared/datanet-registry.ts maps them; devnet/README.md, Governance).
+    governance: z
+      .object({
+        join: z.enum(['open', 'approval']).default('open'),
+        /** `active-contributors`: reviewers and contributors with at least one accepted item. */
+        electorate: z.enum(['members', 'active-contributors']).default('members'),
+        weight: z.enum(['one-member-one-vote', 'accepted-contributions']).default('one-member-one-vote'),
+        /** Share of the electorate's weight (at proposal time) that must vote, basis points. */
+        quorumBps: z.number().int().min(0).max(10_000).default(2_000),
+        /** Passes when yes weight is more than this share of the weight cast, basis points (5000: majority). */
+        thresholdBps: z.number().int().min(0).max(9_999).default(5_000),
+        votingPeriodSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(365 * 24 * 3600)
+          .default(3 * 24 * 3600),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,5 @@
 /**
- * Acceptance rate and standing, as the validator reports them (DESIGN.md, Seed facts: standing
+ * Acceptance rate and standing, as the validator reports them (docs/architecture.md, Product rules: standing
  * is earned by consistent acceptance, and a rejected submission does not reduce it).
  *
  * - acceptance rate = accepted / (accepted + rejected) over submissions the validator could

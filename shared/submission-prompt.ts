@@ -1,4 +1,4 @@
-import type { SigningPrompt } from './api/submissions';
+import type { FeeEstimate, SigningPrompt } from './api/submissions';
 import { canonicalJson } from './canonical-json';
 import { datanetKey } from './attestation-schemas';
 import type { Manifest } from './manifest';
@@ -14,7 +14,13 @@ const bytesText = (n: number): string =>
  * manifest ({@link manifestDomain}, MANIFEST_EIP712_TYPES), of the contribution attestation and of
  * the on-chain transaction that will carry it.
  */
-export function signingPrompt(manifest: Manifest, manifestHash: string, profile: NetworkProfile, datanetName: string): SigningPrompt {
+export function signingPrompt(
+  manifest: Manifest,
+  manifestHash: string,
+  profile: NetworkProfile,
+  datanetName: string,
+  fees: FeeEstimate = UNKNOWN_FEES,
+): SigningPrompt {
   const domain = manifestDomain(profile.chainId);
   const n = manifest.files.length;
   return {
@@ -73,5 +79,44 @@ export function signingPrompt(manifest: Manifest, manifestHash: string, profile:
         { label: 'from', value: manifest.contributor },
       ],
     },
+    fees: { fields: feeFields(fees) },
   };
+}
+
+export const UNKNOWN_FEES: FeeEstimate = {
+  maxFeePerGasWei: null,
+  gasLimit: null,
+  maxTotalWei: null,
+  capMaxFeePerGasWei: null,
+  capMaxTotalWeiPerSubmission: null,
+  isWithinCaps: null,
+};
+
+/** Wei as gwei or ether text, exact (bigint arithmetic: no float rounding of a fee). */
+function weiText(wei: string, unit: 'gwei' | 'ETH'): string {
+  const decimals = unit === 'gwei' ? 9 : 18;
+  const value = BigInt(wei);
+  const scale = 10n ** BigInt(decimals);
+  const fraction = (value % scale).toString().padStart(decimals, '0').replace(/0+$/, '');
+  return `${value / scale}${fraction ? `.${fraction}` : ''} ${unit}`;
+}
+
+function feeFields(fees: FeeEstimate): { label: string; value: string }[] {
+  const or = (wei: string | null, unit: 'gwei' | 'ETH', none: string): string => (wei === null ? none : weiText(wei, unit));
+  return [
+    { label: 'max fee per gas (network now)', value: or(fees.maxFeePerGasWei, 'gwei', 'unknown (network not reachable)') },
+    { label: 'gas limit (estimate)', value: fees.gasLimit ?? 'unknown' },
+    { label: 'most it can cost now', value: or(fees.maxTotalWei, 'ETH', 'unknown') },
+    { label: 'cap: max fee per gas', value: or(fees.capMaxFeePerGasWei, 'gwei', 'none') },
+    { label: 'cap: max cost per submission', value: or(fees.capMaxTotalWeiPerSubmission, 'ETH', 'none') },
+    {
+      label: 'within the caps',
+      value:
+        fees.isWithinCaps === null
+          ? 'checked when sending'
+          : fees.isWithinCaps
+            ? 'yes'
+            : 'no: the attestation waits (fee_cap_exceeded) until fees drop or the cap is raised',
+    },
+  ];
 }

@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import solc from 'solc';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import registrySource from './datanet-registry.sol?raw';
 import rewardsSource from './datanet-rewards.sol?raw';
 import tokenSource from './open-token.sol?raw';
 
 export type CompiledContract = { abi: readonly unknown[]; bytecode: string };
-export type CompiledContracts = { OpenToken: CompiledContract; DatanetRewards: CompiledContract };
+export type CompiledContracts = { OpenToken: CompiledContract; DatanetRewards: CompiledContract; DatanetRegistry: CompiledContract };
 
 const require = createRequire(import.meta.url);
 
@@ -57,6 +58,7 @@ export function compileContracts(): CompiledContracts {
     sources: {
       'open-token.sol': { content: tokenSource },
       'datanet-rewards.sol': { content: rewardsSource },
+      'datanet-registry.sol': { content: registrySource },
     },
     settings: SOLC_SETTINGS,
   };
@@ -74,6 +76,7 @@ export function compileContracts(): CompiledContracts {
   cached = {
     OpenToken: pick('open-token.sol', 'OpenToken'),
     DatanetRewards: pick('datanet-rewards.sol', 'DatanetRewards'),
+    DatanetRegistry: pick('datanet-registry.sol', 'DatanetRegistry'),
   };
   return cached;
 }

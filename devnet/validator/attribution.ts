@@ -1,4 +1,5 @@
-import { cosine, embed, mulberry32, seedFrom } from './text';
+import { mulberry32 } from '../../shared/seeded-prng';
+import { cosine, embed, seedFrom } from './text';
 
 /**
  * The simulated inference workload of one attribution epoch (Proof of Attribution, simulated):

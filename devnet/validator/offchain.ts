@@ -2,7 +2,7 @@ import type { SignedOffchainAttestation } from '@ethereum-attestation-service/ea
 import type { z } from 'zod';
 import { offchainVersionOf } from '../../shared/validator-api';
 import type { offchainAttestationPackageSchema } from '../../shared/validator-api';
-import { easSdk } from '../eas-sdk';
+import { easSdk } from '../../electron/services/chain/eas-sdk';
 
 export type OffchainPackage = z.infer<typeof offchainAttestationPackageSchema>;
 export type OffchainDomain = { eas: string; easVersion: string; chainId: number };

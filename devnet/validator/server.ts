@@ -3,6 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError, isAppError } from '../../shared/errors';
 import type { ErrorCode } from '../../shared/errors';
+import { MAX_POLICY_BYTES } from '../../shared/datanet-registry';
+import { RawBody } from './policies';
+import type { PolicyStore } from './policies';
 import type { Validator } from './validator';
 
 /** Enough for a day's 10 MB quota in base64 several times over, and still a bound. */
@@ -10,6 +13,7 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_input: 400,
+  invalid_policy: 400,
   not_found: 404,
   conflict: 409,
   quota_exceeded: 429,
@@ -18,13 +22,24 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 
 export type ValidatorServer = { url: string; port: number; stop(): Promise<void> };
 
-type Route = { method: string; pattern: RegExp; handle: (match: RegExpExecArray, body: unknown) => Promise<[number, unknown]> };
+type Route = {
+  method: string;
+  pattern: RegExp;
+  /** Set: the body is handed over as raw bytes, refused above this many. */
+  rawBodyLimit?: number;
+  handle: (match: RegExpExecArray, body: unknown) => Promise<[number, unknown]>;
+};
 
 /**
  * The validator's HTTP JSON API on 127.0.0.1. No CORS headers on purpose: a web page the user
  * visits must not be able to drive the local validator or faucet; the app calls it from Node.
  */
-export async function startValidatorServer(validator: Validator, port: number, log: (line: string) => void): Promise<ValidatorServer> {
+export async function startValidatorServer(
+  validator: Validator,
+  port: number,
+  log: (line: string) => void,
+  policies: PolicyStore,
+): Promise<ValidatorServer> {
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/health$/, handle: async () => [200, await validator.health()] },
     { method: 'GET', pattern: /^\/datanets$/, handle: async () => [200, validator.listDatanets()] },
@@ -47,6 +62,21 @@ export async function startValidatorServer(validator: Validator, port: number, l
     { method: 'POST', pattern: /^\/epoch$/, handle: async () => [200, await validator.runEpoch()] },
     { method: 'GET', pattern: /^\/epochs$/, handle: async () => [200, validator.listEpochs()] },
     { method: 'POST', pattern: /^\/faucet$/, handle: async (_m, body) => [200, await validator.faucet(body)] },
+    // Policy documents by sha256 for the registry's policy hashes (devnet/validator/policies.ts).
+    {
+      method: 'PUT',
+      pattern: /^\/policies$/,
+      rawBodyLimit: MAX_POLICY_BYTES,
+      handle: async (_m, body) => {
+        const stored = await policies.put(body as Uint8Array);
+        return [stored.isNew ? 201 : 200, { sha256: stored.sha256, bytes: stored.bytes }];
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/policies\/(0x[0-9a-f]{64})$/,
+      handle: async (m) => [200, new RawBody(await policies.get(m[1] as string), 'application/json')],
+    },
   ];
 
   let actualPort = port;
@@ -73,7 +103,12 @@ export async function startValidatorServer(validator: Validator, port: number, l
       return;
     }
     try {
-      const body = request.method === 'POST' ? await readJsonBody(request) : undefined;
+      const body =
+        route.rawBodyLimit !== undefined
+          ? await readRawBody(request, route.rawBodyLimit)
+          : request.method === 'POST'
+            ? await readJsonBody(request)
+            : undefined;
       const [status, payload] = await route.handle(route.pattern.exec(path) as RegExpExecArray, body);
       send(response, status, payload);
     } catch (error) {
@@ -104,9 +139,33 @@ export async function startValidatorServer(validator: Validator, port: number, l
 }
 
 function send(response: ServerResponse, status: number, payload: unknown): void {
+  if (payload instanceof RawBody) {
+    response.writeHead(status, { 'content-type': payload.contentType, 'cache-control': 'no-store' });
+    response.end(payload.bytes);
+    return;
+  }
   const body = JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   response.end(body);
+}
+
+/**
+ * The body as bytes, refused (`invalid_policy`, reason `too_large`) above `limit`. The rest is
+ * still read, up to MAX_BODY_BYTES, so that the client receives the refusal rather than a reset.
+ */
+async function readRawBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) break;
+    if (size <= limit) chunks.push(buffer);
+  }
+  if (size > limit) {
+    throw new AppError('invalid_policy', `A policy document may have at most ${limit} bytes.`, { reason: 'too_large', limit });
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {

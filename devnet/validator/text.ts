@@ -1,4 +1,5 @@
 import { keccak256, toUtf8Bytes } from 'ethers';
+import { mulberry32 } from '../../shared/seeded-prng';
 
 /**
  * Text features the devnet validator scores with: tokens, MinHash signatures over word shingles
@@ -34,18 +35,6 @@ function fmix32(input: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/** A small seeded PRNG (mulberry32): deterministic across platforms, which Math.random is not. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 32-bit seed from any string (keccak256, first four bytes). */

@@ -25,7 +25,7 @@ import type {
   VerdictReason,
   VerdictReasonCode,
 } from '../../shared/validator-api';
-import { easSdk } from '../eas-sdk';
+import { easSdk } from '../../electron/services/chain/eas-sdk';
 import { runRetrievalWorkload } from './attribution';
 import type { ValidatorChain } from './chain';
 import { serial } from './chain';

@@ -6,6 +6,7 @@ import type { Dispatcher } from '../../shared/api/dispatcher';
 import type { MethodName, MethodOutput } from '../../shared/api/index';
 import { AppError } from '../../shared/errors';
 import { verifyOffchainPackage } from '../services/chain/offchain';
+import { PASSPHRASE_ENV } from '../services/wallet/wallet-service';
 import type { Services } from '../services/wiring';
 
 /** Usage lines of the wallet and submission commands (DESIGN.md, Command line). */
@@ -15,7 +16,8 @@ export const SUBMIT_USAGE = `  wallet create [--replace]
   wallet address
   submit --datanet ID --items ID,... [--network FILE.json] [--timeout SECONDS]
   verify-attestation FILE.json
-  (the keystore passphrase comes from DATANET_DESK_PASSPHRASE when set, else a prompt)`;
+  (the keystore passphrase comes from DATANET_DESK_PASSPHRASE when set, else a prompt; --replace
+   needs the current wallet's passphrase too and backs its keystore up to wallet/backups first)`;
 
 /** Options of these commands that take a value. */
 export const SUBMIT_VALUED = ['items', 'network', 'private-key', 'mnemonic', 'account', 'timeout'];
@@ -67,6 +69,15 @@ async function newPassphrase(s: Services): Promise<string | undefined> {
   return first;
 }
 
+/** The passphrase of the wallet being replaced: the environment's, else asked; none when nothing is replaced. */
+async function currentPassphrase(s: Services, replace: boolean): Promise<{ currentPassphrase?: string }> {
+  const status = await s.wallet.status();
+  if (!replace || !status.hasWallet || !status.needsPassphrase) return {};
+  // The user typing the command is the one replacing the key: their environment's passphrase counts.
+  const fromEnvironment = process.env[PASSPHRASE_ENV];
+  return { currentPassphrase: fromEnvironment ? fromEnvironment : await promptHidden('Current wallet passphrase: ') };
+}
+
 /** Opens the wallet for signing: from the environment, else asked once. */
 async function unlockForSigning(s: Services, dispatch: Dispatcher): Promise<void> {
   const status = await s.wallet.status();
@@ -97,7 +108,8 @@ export async function runSubmitCommand(
 ): Promise<boolean> {
   const replace = options.has('replace');
   if (command === 'wallet' && sub === 'create') {
-    print(await call(dispatch, 'wallet.create', { replace, ...withPassphrase(await newPassphrase(s)) }));
+    const current = await currentPassphrase(s, replace);
+    print(await call(dispatch, 'wallet.create', { replace, ...current, ...withPassphrase(await newPassphrase(s)) }));
     return true;
   }
   if (command === 'wallet' && sub === 'import') {
@@ -109,9 +121,10 @@ export async function runSubmitCommand(
     // stays in shell history; `--private-key -` reads it from stdin instead.
     const key = raw === '-' ? await readStdin() : raw;
     const accountIndex = options.has('account') ? Number(options.get('account')) : 0;
+    const current = await currentPassphrase(s, replace);
     const passphrase = await newPassphrase(s);
     const input = key !== undefined ? { privateKey: key } : { mnemonic, accountIndex };
-    print(await call(dispatch, 'wallet.import', { ...input, replace, ...withPassphrase(passphrase) }));
+    print(await call(dispatch, 'wallet.import', { ...input, replace, ...current, ...withPassphrase(passphrase) }));
     return true;
   }
   if (command === 'wallet' && sub === 'address') {
@@ -131,7 +144,9 @@ export async function runSubmitCommand(
     const timeoutSeconds = Number(options.get('timeout') ?? 120);
     if (!(timeoutSeconds >= 0)) throw new AppError('invalid_input', '--timeout must be a number of seconds.');
     await unlockForSigning(s, dispatch);
-    const submitted = await call(dispatch, 'submissions.submit', { datanetId, itemIds: items });
+    // The command is the user's consent: it prepares the signing request and submits it itself.
+    const prepared = await call(dispatch, 'submissions.prepare', { datanetId, itemIds: items });
+    const submitted = await call(dispatch, 'submissions.submit', { requestId: prepared.requestId, manifestHash: prepared.manifestHash });
     // Sent as far as the network allows now; what cannot go out stays queued for the app.
     await s.submissionQueue.settle([submitted.id], timeoutSeconds * 1000);
     const done = await call(dispatch, 'submissions.get', { id: submitted.id });

@@ -7,7 +7,7 @@ import type { MethodName, MethodOutput } from '../../shared/api/index';
 import { AppError, isAppError } from '../../shared/errors';
 import { analyticGaussianSigma, laplaceScale, randomizedResponsePTruth } from '../../shared/dp/mechanisms';
 import { datanetExportSchema, policySchema } from '../../shared/policy';
-import { defaultDataDir } from '../services/paths';
+import { defaultDataDir, useOwnerOnlyUmask } from '../services/paths';
 import { createServices, type Services } from '../services/wiring';
 import { parseArgs } from './args';
 import { EMBEDDING_USAGE, EMBEDDING_VALUED, runEmbeddingCommand } from './cli-embeddings';
@@ -120,7 +120,8 @@ async function run(argv: string[], services: () => Promise<Services>): Promise<v
   if (await runOfflineSubmitCommand(command, args, print)) return;
   if (await runOfflineAnonymiseCommand(command, args, options, print)) return;
   const s = await services();
-  const dispatch = createDispatcher(s.handlers, (error) => console.error(error));
+  // The CLI surface: the person at the terminal names the paths, so library.importPaths is offered.
+  const dispatch = createDispatcher(s.handlers, (error) => console.error(error), { surface: 'cli' });
   if (await runEmbeddingCommand(command, options, s, dispatch, print)) return;
   if (await runSubmitCommand(command, sub, options, s, dispatch, print)) return;
   if (await runRewardsCommand(command, options, dispatch, print)) return;
@@ -196,6 +197,7 @@ export async function cliMain(argv: string[]): Promise<number> {
   }
 }
 
+useOwnerOnlyUmask();
 cliMain(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createDispatcher } from '../../shared/api/dispatcher';
 import { contentSecurityPolicyFor } from '../../shared/content-security-policy';
 import { AppError } from '../../shared/errors';
-import { defaultDataDir } from '../services/paths';
+import { defaultDataDir, useOwnerOnlyUmask } from '../services/paths';
 import { createServices } from '../services/wiring';
 import { parseArgs } from './args';
 import { startHostServer } from './server';
@@ -46,9 +46,13 @@ async function main(): Promise<void> {
     // connect-src lists the selected network's signaling servers and nothing else.
     contentSecurityPolicy: async () => contentSecurityPolicyFor(await services.network.get()),
   });
-  // One machine-readable line first, for scripts and tests that start the host.
+  // One machine-readable line first, for scripts and tests that start the host. The url carries
+  // this run's key: whoever can read this output may use the app (test/helpers/host-session.ts).
   console.log(JSON.stringify({ url: host.url, port: host.port, dataDir }));
-  console.error(`Datanet Desk is running at ${host.url} (data in ${dataDir}). Press Ctrl-C to stop.`);
+  console.error(
+    `Datanet Desk is running. Open ${host.url} (the address carries this session's key; a new one each start). ` +
+      `Data in ${dataDir}. Press Ctrl-C to stop.`,
+  );
 
   let isStopping = false;
   const stop = (): void => {
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+useOwnerOnlyUmask();
 main().catch((error: unknown) => {
   if (error instanceof AppError) console.error(`${error.code}: ${error.message}`);
   else logError(error);

@@ -1,10 +1,15 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDispatcher } from '../../shared/api/dispatcher';
 import { contentSecurityPolicyFor } from '../../shared/content-security-policy';
+import { errorLogText } from '../../shared/errors';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/api/wire';
+import { IPC_DROP_CHANNEL } from '../../shared/api/bridge';
+import { useOwnerOnlyUmask } from '../services/paths';
 import { createServices, type Services } from '../services/wiring';
+import { dialogPathPicker, importDroppedPaths } from './file-access';
+import { createConsentDialog } from './consent-dialog';
 import { createDesktopKeyVault } from './safe-storage-vault';
 import { createDesktopSecretStore } from './safe-storage-secret-store';
 import { hardenSession, hardenWebContents, resolveRendererUrl } from './security-policy';
@@ -12,6 +17,8 @@ import { isTrustedSender, secureWebPreferences } from './window-options';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+// The data folder (originals, keys, PGlite) is owner-only: see storage/permissions.ts.
+useOwnerOnlyUmask();
 // Every renderer runs sandboxed, including any created by a library.
 app.enableSandbox();
 
@@ -24,7 +31,7 @@ const rendererUrl = resolveRendererUrl(
 let services: Services | undefined;
 
 function logError(error: unknown): void {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  console.error(errorLogText(error));
 }
 
 function createWindow(): BrowserWindow {
@@ -80,9 +87,15 @@ async function start(): Promise<void> {
     bundledModelsDir: app.isPackaged ? join(process.resourcesPath, 'models') : join(here, '../../resources/models'),
     embeddingModelDir: process.env.DATANET_DESK_MODEL_DIR || undefined,
     // The wallet key is kept by the OS keychain (safeStorage) where it really encrypts.
-    submission: { keyVault: createDesktopKeyVault(join(app.getPath('userData'), 'wallet')) },
+    // Every signature (and replacing a keychain wallet) is confirmed in a native dialog as well.
+    submission: { keyVault: createDesktopKeyVault(join(app.getPath('userData'), 'wallet')), consentPrompt: createConsentDialog() },
     // Pseudonym keys, likewise encrypted by the OS keychain where it really encrypts.
     secretStore: createDesktopSecretStore(join(app.getPath('userData'), 'secrets')),
+    // The page never names a path: it asks for this dialog (library.pickAndImport) and gets what the user chose.
+    pickPaths: dialogPathPicker((options) => {
+      const win = BrowserWindow.getFocusedWindow();
+      return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
+    }),
   });
   const dispatch = createDispatcher(services.handlers, (error, method) => {
     console.error(`internal error in ${method}:`);
@@ -94,6 +107,24 @@ async function start(): Promise<void> {
       return { ok: false, error: { code: 'invalid_input', message: 'Refused: the request did not come from the app window.' } };
     }
     return dispatch(method, input);
+  });
+  // The CLI surface, reached only by the drop channel below with paths Electron resolved itself.
+  const trustedDispatch = createDispatcher(
+    services.handlers,
+    (error, method) => {
+      console.error(`internal error in ${method}:`);
+      logError(error);
+    },
+    { surface: 'cli' },
+  );
+  ipcMain.handle(IPC_DROP_CHANNEL, async (event, payload: unknown) => {
+    const frame = event.senderFrame;
+    return importDroppedPaths(
+      { frameUrl: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame },
+      rendererUrl,
+      payload,
+      (input) => trustedDispatch('library.importPaths', input),
+    );
   });
   services.events.subscribe((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { safeStorage } from 'electron';
 import { getAddress } from 'ethers';
 import { AppError } from '../../shared/errors';
+import { BACKUP_DIR, backupFileName } from '../services/wallet/key-vault';
 import type { KeyVault, StoredKey } from '../services/wallet/key-vault';
 import { KEYSTORE_FILE, KeystoreVault, writeFileDurably } from '../services/wallet/keystore-vault';
 
@@ -37,6 +38,21 @@ export class SafeStorageVault implements KeyVault {
     // Ciphertext first, address second: an address file never points at a key that is not there.
     await writeFileDurably(join(this.walletDir, KEY_FILE), safeStorage.encryptString(key.privateKey));
     await writeFileDurably(join(this.walletDir, ADDRESS_FILE), JSON.stringify({ address: key.address }));
+  }
+
+  async backup(stamp: string): Promise<string> {
+    const address = await this.address();
+    if (address === null) throw new AppError('not_found', 'There is no wallet to back up.');
+    const dir = join(this.walletDir, BACKUP_DIR);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, backupFileName(stamp, address));
+    // Still the OS keychain's ciphertext: only this user's login session can open the backup.
+    const ciphertext = await readFile(join(this.walletDir, KEY_FILE));
+    await writeFileDurably(
+      path,
+      JSON.stringify({ format: 'datanet-desk.safe-storage-key', address, ciphertextBase64: ciphertext.toString('base64') }),
+    );
+    return path;
   }
 
   async open(): Promise<StoredKey> {

@@ -1,10 +1,12 @@
 import { dirname, join } from 'node:path';
 import type { Handlers } from '../../shared/api/dispatcher';
 import { AppError } from '../../shared/errors';
+import type { ExtractionLimits } from '../../shared/import-rules';
 import { openDatabase, type Database } from './db/database';
 import { DatanetService } from './datanets/datanet-service';
 import { EventBus } from './events';
 import { LibraryService } from './library/library-service';
+import { inProcessExtractor, WorkerExtractor } from './library/extract-client';
 import { VersionService } from './library/version-service';
 import { createCsprngRandomSource } from './dp/csprng';
 import { DpLedger } from './dp/ledger';
@@ -15,9 +17,11 @@ import { anonymiseHandlers } from './anonymise/handlers';
 import { FileSecretStore, type SecretStore } from './anonymise/secret-store';
 import { AuditLog } from './audit/audit-log';
 import { acquireDataLock } from './storage/data-lock';
+import { enforcePrivateModes, type PermissionReport } from './storage/permissions';
 import { BlobStore } from './storage/blob-store';
 import { TextCache } from './storage/text-cache';
 import { createSubmissionServices, type SubmissionTuning } from './submissions/create-submission-services';
+import { ShareOriginalService } from './submissions/share-original';
 import type { SubmissionService } from './submissions/submission-service';
 import type { SubmissionQueue } from './submissions/submission-queue';
 import type { NetworkService } from './network/network-service';
@@ -28,6 +32,9 @@ import { roomHandlers } from './review/handlers';
 import { RoomService } from './review/room-service';
 
 export type HostKind = 'electron' | 'node';
+
+/** The host's own open dialog (Electron main injects it): the paths the user chose, [] if dismissed. */
+export type PathPicker = (mode: 'files' | 'folder') => Promise<string[]>;
 
 export type ServiceOptions = {
   /** The data folder; PGlite lives in `db/`, originals in `blobs/`. */
@@ -50,6 +57,17 @@ export type ServiceOptions = {
   secretStore?: SecretStore;
   /** The built anonymisation worker; default anonymise-worker.js beside the embedding worker. */
   anonymiseWorkerPath?: string;
+  /**
+   * The built extraction worker; default extract-worker.js beside the embedding worker. With
+   * neither (unit tests without a build), files are parsed on the calling thread.
+   */
+  extractWorkerPath?: string;
+  /** Tests only: smaller extraction limits (time, memory) than EXTRACTION_LIMITS. */
+  extractionLimits?: ExtractionLimits;
+  /** Electron only: library.pickAndImport shows this dialog; without it the method answers unavailable. */
+  pickPaths?: PathPicker;
+  /** Where the data-folder permission warning goes; default console.warn. */
+  warn?: (message: string) => void;
 };
 
 export type Services = {
@@ -70,6 +88,8 @@ export type Services = {
   submissionQueue: SubmissionQueue;
   rewards: RewardsService;
   rooms: RoomService;
+  /** The start-up check that tightened the data folder's modes (runs beside the rest of start-up). */
+  permissions: Promise<PermissionReport>;
   close(): Promise<void>;
 };
 
@@ -87,6 +107,19 @@ function decodeBase64(data: string): Uint8Array {
  */
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const releaseLock = acquireDataLock(options.dataDir);
+  // Beside start-up, not before it: the folder's own mode is fixed first (that alone keeps other
+  // users out), and a large blob store takes seconds to walk.
+  let permissionReport: PermissionReport | undefined;
+  const permissions = enforcePrivateModes(options.dataDir).then((report) => {
+    permissionReport = report;
+    if (report.fixedDirectories + report.fixedFiles > 0 || !report.isComplete) {
+      (options.warn ?? console.warn)(
+        `Data folder permissions: made ${report.fixedDirectories} directories 0700 and ${report.fixedFiles} files 0600 that other users could read` +
+          (report.isComplete ? '.' : ` (stopped after ${report.checked} entries; the rest were not checked).`),
+      );
+    }
+    return report;
+  });
   let db: Database;
   try {
     db = await openDatabase(options.isInMemoryDatabase ? undefined : join(options.dataDir, 'db'));
@@ -97,12 +130,19 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const events = new EventBus();
   const blobs = new BlobStore(join(options.dataDir, 'blobs'));
   const datanets = new DatanetService(db);
-  const library = new LibraryService(db, blobs, new TextCache(join(options.dataDir, 'texts')), datanets, events);
+  const extractWorkerPath =
+    options.extractWorkerPath ?? (options.embedWorkerPath ? join(dirname(options.embedWorkerPath), 'extract-worker.js') : undefined);
+  const extractor =
+    extractWorkerPath === undefined
+      ? inProcessExtractor(options.extractionLimits)
+      : new WorkerExtractor(extractWorkerPath, options.extractionLimits);
+  const library = new LibraryService(db, blobs, new TextCache(join(options.dataDir, 'texts')), datanets, events, extractor);
 
   const versions = new VersionService(db, blobs, events);
   const ledger = new DpLedger(db);
   const dp = new DpService(library, versions, datanets, ledger, createCsprngRandomSource);
   const audit = new AuditLog(db);
+  const shareOriginal = new ShareOriginalService(db, datanets, audit);
   const embeddings = new EmbeddingService(db, library, versions, blobs, events, {
     dataDir: options.dataDir,
     workerPath: options.embedWorkerPath,
@@ -144,7 +184,14 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     options: options.rewards,
   });
 
-  const rooms = new RoomService({ db, datanets, versions, wallet: submitting.wallet, network: submitting.network });
+  const rooms = new RoomService({
+    db,
+    datanets,
+    versions,
+    wallet: submitting.wallet,
+    network: submitting.network,
+    consent: submitting.consent,
+  });
 
   const handlers: Handlers = {
     ...submitting.handlers,
@@ -154,7 +201,21 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     'audit.list': (filter) => audit.list(filter),
     'audit.export': (filter) => audit.export(filter),
     'audit.record': ({ transfers }) => audit.recordFromRenderer(transfers),
-    'app.info': async () => ({ name: 'Datanet Desk', version: options.version, host: options.host }),
+    'app.info': async () => ({
+      name: 'Datanet Desk',
+      version: options.version,
+      host: options.host,
+      ...(permissionReport
+        ? {
+            dataFolderPermissions: {
+              fixedDirectories: permissionReport.fixedDirectories,
+              fixedFiles: permissionReport.fixedFiles,
+              checked: permissionReport.checked,
+              isComplete: permissionReport.isComplete,
+            },
+          }
+        : {}),
+    }),
     'datanets.list': () => datanets.list(),
     'datanets.get': ({ id }) => datanets.get(id),
     'datanets.create': (input) => datanets.create(input),
@@ -166,9 +227,20 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     'items.list': (filter) => library.list(filter),
     'items.get': ({ id, previewChars }) => library.get(id, previewChars),
     'items.remove': ({ id }) => library.remove(id),
+    'items.shareOriginalStatus': ({ id }) => shareOriginal.status(id),
+    'items.setShareOriginal': (input) => shareOriginal.set(input),
     'library.importFile': async ({ datanetId, name, relativePath, dataBase64 }) =>
       library.importBytes({ datanetId, name, relativePath, bytes: decodeBase64(dataBase64) }),
     'library.importPaths': (input) => library.importPaths(input),
+    'library.pickAndImport': async ({ datanetId, mode, importId }) => {
+      const pickPaths = options.pickPaths;
+      if (!pickPaths) throw new AppError('unavailable', 'This host has no file dialog: use the file picker of the browser.');
+      // An unknown Datanet fails before a dialog opens for nothing.
+      await datanets.get(datanetId);
+      const paths = await pickPaths(mode);
+      if (paths.length === 0) return { results: [], cancelled: false, isDismissed: true };
+      return { ...(await library.importPaths({ datanetId, paths, importId })), isDismissed: false };
+    },
     'library.cancelImport': async ({ importId }) => library.cancelImport(importId),
     'dp.preview': (input) => dp.preview(input),
     'dp.apply': (input) => dp.apply(input),
@@ -211,13 +283,18 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     submissionQueue: submitting.queue,
     rewards,
     rooms,
+    permissions,
     async close() {
       if (isClosed) return;
       isClosed = true;
       try {
+        await permissions;
         await submitting.close();
         await embeddings.close();
+        await library.close();
         await db.close();
+        // PGlite creates its files 0666 whatever the umask (Emscripten NODEFS): leave them owner-only at rest.
+        if (!options.isInMemoryDatabase) await enforcePrivateModes(join(options.dataDir, 'db'));
       } finally {
         releaseLock();
       }

@@ -104,6 +104,12 @@ export function App() {
             Not connected to the Datanet Desk host; reconnecting… (is <code>npm run web</code> still running?)
           </div>
         )}
+        {connection === 'unauthorized' && (
+          <div className="banner" role="alert">
+            This browser has no key for the running Datanet Desk host. Open the address printed by <code>npm run web</code> (it carries this
+            session&rsquo;s key).
+          </div>
+        )}
         <ErrorNote error={error} onDismiss={() => setError(null)} />
         {isSettingsOpen ? (
           <SettingsView />

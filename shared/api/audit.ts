@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { method } from './define';
 
-/** Where an outbound transfer went. The renderer may record only the channels it owns (WebRTC lives there). */
-export const AUDIT_CHANNELS = ['chain-rpc', 'validator', 'faucet', 'model-download', 'review-signaling', 'review-peer'] as const;
+/**
+ * Where an outbound transfer went. The renderer may record only the channels it owns (WebRTC lives there).
+ * `consent` is not a transfer: it records a decision that lets bytes leave later (sharing an original).
+ */
+export const AUDIT_CHANNELS = ['chain-rpc', 'validator', 'faucet', 'model-download', 'review-signaling', 'review-peer', 'consent'] as const;
 export const auditChannelSchema = z.enum(AUDIT_CHANNELS);
 export type AuditChannel = z.infer<typeof auditChannelSchema>;
 export const RENDERER_AUDIT_CHANNELS = ['review-signaling', 'review-peer'] as const;

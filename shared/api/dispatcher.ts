@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { AppError, type AppErrorData } from '../errors';
+import type { MethodSurface } from './define';
 import {
   events,
   isMethodName,
+  isUiMethodName,
   methods,
   type EventName,
   type EventPayload,
@@ -30,12 +32,19 @@ export function describeZodError(error: z.ZodError): string {
 
 /**
  * Validates input, calls the handler, validates output, and maps every failure to an AppError.
- * Unexpected errors become `internal` and go to `onInternalError` (the host's log) so that stacks
- * and file paths never reach the renderer.
+ * Unexpected errors, and AppErrors thrown with code `internal` on purpose (a broken invariant is a
+ * bug to find, whoever noticed it), go to `onInternalError` (the host's log, with any `cause`);
+ * the renderer gets the code and a message for people only, so stacks and file paths never reach it.
+ * `surface` is `ui` unless the caller is the CLI: a UI dispatcher answers a CLI-only method
+ * exactly as an unknown one, so a page can neither call nor detect it.
  */
-export function createDispatcher(handlers: Handlers, onInternalError: (error: unknown, method: string) => void): Dispatcher {
+export function createDispatcher(
+  handlers: Handlers,
+  onInternalError: (error: unknown, method: string) => void,
+  { surface = 'ui' }: { surface?: MethodSurface } = {},
+): Dispatcher {
   return async (name, input) => {
-    if (!isMethodName(name)) {
+    if (!isMethodName(name) || (surface === 'ui' && !isUiMethodName(name))) {
       return { ok: false, error: { code: 'not_found', message: `Unknown method ${String(name).slice(0, 80)}.` } };
     }
     const def = methods[name];
@@ -56,8 +65,10 @@ export function createDispatcher(handlers: Handlers, onInternalError: (error: un
       }
       return { ok: true, result: checked.data };
     } catch (error) {
-      if (error instanceof AppError) return { ok: false, error: error.toJSON() };
+      if (error instanceof AppError && error.code !== 'internal') return { ok: false, error: error.toJSON() };
       onInternalError(error, name);
+      // The message of an internal AppError is written for people; its details and cause are not.
+      if (error instanceof AppError) return { ok: false, error: { code: 'internal', message: error.message } };
       return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the app; see the log.' } };
     }
   };

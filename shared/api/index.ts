@@ -54,6 +54,16 @@ export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
 }
 
+/** Methods the UI surfaces (Electron IPC, the Node host's WebSocket) may call: all but `surface: 'cli'`. */
+export type UiMethodName = { [M in MethodName]: Methods[M]['surface'] extends 'cli' ? never : M }[MethodName];
+export const UI_METHOD_NAMES = METHOD_NAMES.filter((name): name is UiMethodName => methods[name].surface !== 'cli');
+/** Methods only the CLI reaches (see MethodSurface in define.ts). */
+export const CLI_ONLY_METHOD_NAMES = METHOD_NAMES.filter((name) => methods[name].surface === 'cli');
+
+export function isUiMethodName(name: unknown): name is UiMethodName {
+  return isMethodName(name) && methods[name].surface !== 'cli';
+}
+
 export * from './datanets';
 export * from './library';
 export * from './app';

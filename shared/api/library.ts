@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method, event } from './define';
+import { cliMethod, method, event } from './define';
 import { idSchema } from './datanets';
 import { errorCodeSchema } from '../errors';
 import { fileTypeSchema } from '../file-types';
@@ -42,6 +42,29 @@ export const importResultSchema = z.object({
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
+const importIdSchema = z.string().min(1).max(100);
+
+/** The outcome of a path import, file by file; `cancelled` when Cancel stopped it early. */
+export const importOutcomeSchema = z.object({ results: z.array(importResultSchema), cancelled: z.boolean() });
+export type ImportOutcome = z.infer<typeof importOutcomeSchema>;
+
+/**
+ * What the Electron preload sends on its drop channel: the paths Electron itself resolved for
+ * the File objects of a drop (webUtils.getPathForFile), never paths the page wrote.
+ */
+export const droppedImportSchema = z
+  .object({
+    datanetId: idSchema,
+    importId: importIdSchema,
+    paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+  })
+  .strict();
+export type DroppedImport = z.infer<typeof droppedImportSchema>;
+
+/** Whether an item's original may leave the machine (see items.setShareOriginal). */
+export const shareOriginalStateSchema = z.object({ id: idSchema, isShared: z.boolean(), markedAt: z.string().nullable() });
+export type ShareOriginalState = z.infer<typeof shareOriginalStateSchema>;
+
 /** Base64 of a file of at most the largest allowed policy size (1 GB would not fit a message). */
 const MAX_UPLOAD_BASE64 = Math.ceil((200 * 1_000_000 * 4) / 3) + 4;
 
@@ -69,6 +92,23 @@ export const libraryMethods = {
     z.object({ id: idSchema }),
     'Delete an item; its stored original goes when nothing else refers to it.',
   ),
+  'items.shareOriginalStatus': method(
+    z.object({ id: idSchema }).strict(),
+    shareOriginalStateSchema,
+    "Whether the item's un-anonymised original is marked to be sent to its Datanet.",
+  ),
+  'items.setShareOriginal': method(
+    z
+      .object({
+        id: idSchema,
+        isShared: z.boolean(),
+        /** Required to mark: the UI sends it only from the dialog that names the file and the Datanet. */
+        confirm: z.literal(true).optional(),
+      })
+      .strict(),
+    shareOriginalStateSchema,
+    "Consent (confirm: true) to send the item's un-anonymised original to its Datanet, or withdraw it; recorded in the audit log.",
+  ),
   'library.importFile': method(
     z
       .object({
@@ -81,13 +121,19 @@ export const libraryMethods = {
     importResultSchema,
     'Import one file sent as bytes (browser file picker, drag and drop).',
   ),
-  'library.importPaths': method(
-    z.object({ datanetId: idSchema, paths: z.array(z.string().min(1)).min(1), importId: z.string().min(1).max(100) }).strict(),
-    z.object({ results: z.array(importResultSchema), cancelled: z.boolean() }),
+  // CLI only: the paths are the caller's word, and a page must not name files the user never chose.
+  'library.importPaths': cliMethod(
+    z.object({ datanetId: idSchema, paths: z.array(z.string().min(1)).min(1), importId: importIdSchema }).strict(),
+    importOutcomeSchema,
     'Import files and folders from the host machine, with progress events.',
   ),
+  'library.pickAndImport': method(
+    z.object({ datanetId: idSchema, mode: z.enum(['files', 'folder']), importId: importIdSchema }).strict(),
+    importOutcomeSchema.extend({ isDismissed: z.boolean() }),
+    "Show the host's own open dialog and import what the user chooses there, with progress events (Electron only: the Node host answers unavailable).",
+  ),
   'library.cancelImport': method(
-    z.object({ importId: z.string().min(1).max(100) }).strict(),
+    z.object({ importId: importIdSchema }).strict(),
     z.object({ cancelled: z.boolean() }),
     'Stop a running path import after the file in progress.',
   ),

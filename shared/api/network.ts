@@ -30,7 +30,7 @@ export const networkMethods = {
        */
       isReloadNeeded: z.boolean(),
     }),
-    'Select a network by its profile JSON (validated); queued submissions resume on it.',
+    'Select a network by its profile JSON (validated; the UI has the user confirm its servers first). Reads nothing from the network itself; queued submissions resume on it.',
   ),
   'network.status': method(z.object({}).strict(), networkStatusSchema, 'Whether the chain and validator of the profile answer now.'),
 } as const;

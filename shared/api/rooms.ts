@@ -115,12 +115,12 @@ export const roomMethods = {
   ),
   'rooms.prepareSignature': method(
     z.object({ id: z.string().min(1).max(100), message: roomSignableSchema }).strict(),
-    roomSigningPromptSchema,
-    'What a vote or proposal vote signature would sign, for the prompt shown before signing.',
+    roomSigningPromptSchema.extend({ requestId: z.uuid(), expiresAt: z.string() }),
+    'What a vote or proposal vote signature would sign, registered as a signing request for the prompt shown before signing.',
   ),
   'rooms.sign': method(
-    z.object({ id: z.string().min(1).max(100), message: roomSignableSchema, digest: bytes32Schema }).strict(),
+    z.object({ id: z.string().min(1).max(100), message: roomSignableSchema, digest: bytes32Schema, requestId: z.uuid() }).strict(),
     z.object({ signer: addressSchema, signature: signatureHexSchema }),
-    'Sign the vote the prompt showed (its digest is checked); returns the signature only.',
+    'Sign the vote the prompt showed (its request id and digest are checked: consent_required otherwise); returns the signature only.',
   ),
 } as const;

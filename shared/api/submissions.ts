@@ -23,6 +23,7 @@ export const PREFLIGHT_REASON_CODES = [
   'other_datanet', // the item belongs to another Datanet
   'listed_twice', // the same item or the same content is selected twice
   'not_anonymised', // the policy requires anonymisation and the item has no anonymised version
+  'original_not_shared', // the policy allows originals, but the contributor has not consented to send this one
   'dp_missing', // the policy requires DP on tables and the table has no DP version
   'wrong_format', // the content to submit breaks the policy's format rules (type, size, parse)
   'missing_content', // the stored content to submit is gone
@@ -113,10 +114,30 @@ export const signingPromptSchema = z.object({
   }),
   attestation: z.object({ fields: z.array(signingFieldSchema) }),
   transaction: z.object({ fields: z.array(signingFieldSchema) }),
+  /** The fee estimate (the RPC's figures now, when reachable) and the caps the transaction is held to. */
+  fees: z.object({ fields: z.array(signingFieldSchema) }),
 });
 export type SigningPrompt = z.infer<typeof signingPromptSchema>;
 
+/** Fees of the on-chain attestation as known when preparing: wei, decimal strings; null where unknown. */
+export const feeEstimateSchema = z.object({
+  maxFeePerGasWei: decimalStringSchema.nullable(),
+  gasLimit: decimalStringSchema.nullable(),
+  /** gasLimit × maxFeePerGas: the most this submission's attestation would cost at today's fees. */
+  maxTotalWei: decimalStringSchema.nullable(),
+  capMaxFeePerGasWei: decimalStringSchema.nullable(),
+  capMaxTotalWeiPerSubmission: decimalStringSchema.nullable(),
+  /** false: at today's fees the attestation would wait (fee_cap_exceeded); null: fees unknown (offline). */
+  isWithinCaps: z.boolean().nullable(),
+});
+export type FeeEstimate = z.infer<typeof feeEstimateSchema>;
+
 export const preparedSubmissionSchema = z.object({
+  /** The signing request this prompt registered with the host: submitting must name it. */
+  requestId: z.uuid(),
+  /** When the request lapses (ISO); submitting after it needs a fresh prepare. */
+  expiresAt: z.string(),
+  fees: feeEstimateSchema,
   datanetId: idSchema,
   itemIds: z.array(idSchema),
   createdAt: z.string(),
@@ -193,12 +214,12 @@ export const submissionMethods = {
   'submissions.prepare': method(
     selectionSchema,
     preparedSubmissionSchema,
-    'Build the manifest and describe what will be signed; refuses (quota_exceeded, invalid_input) before anything is signed.',
+    'Build the manifest, describe what will be signed and register the signing request; refuses (quota_exceeded, invalid_input) before anything is signed.',
   ),
   'submissions.submit': method(
-    selectionSchema.extend({ createdAt: z.iso.datetime().optional(), manifestHash: bytes32Schema.optional() }).strict(),
+    z.object({ requestId: z.uuid(), manifestHash: bytes32Schema }).strict(),
     submissionSchema,
-    'Sign the prepared manifest and its off-chain attestation and queue the submission (idempotent by manifest hash).',
+    'Sign what submissions.prepare showed (its request id and manifest hash; consent_required otherwise) and queue the submission.',
   ),
   'submissions.list': method(
     z.object({ datanetId: idSchema.optional() }).strict(),

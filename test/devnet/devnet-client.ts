@@ -9,7 +9,7 @@ import type { DatanetRegistrationInput } from '../../shared/validator-api';
 import { startDevnet } from '../../devnet/devnet';
 import type { Devnet, DevnetOptions } from '../../devnet/devnet';
 import { easArtifacts } from '../../devnet/eas-artifacts';
-import { easSdk } from '../../devnet/eas-sdk';
+import { easSdk } from '../../electron/services/chain/eas-sdk';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /** What the app would do to submit (issue 8 builds the real thing): the pieces tests assemble. */

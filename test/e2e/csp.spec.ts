@@ -75,6 +75,9 @@ test('connect-src allows only the selected network’s signaling server, and a c
     return path;
   };
   const first = await page.goto(host.url);
+  // The printed address carries the session key; the host trades it for a cookie and redirects to the page without it.
+  const pageUrl = new URL('/', host.url).href;
+  expect(page.url()).toBe(pageUrl);
   expect(connectSrc((await first?.allHeaders())?.['content-security-policy'] ?? '')).toEqual(["'self'"]);
   const app = new AppPage(page);
   await expect(page.getByText('Datanet Desk').first()).toBeVisible();
@@ -89,7 +92,7 @@ test('connect-src allows only the selected network’s signaling server, and a c
   await submit.loadNetworkProfile(profileFile('network-a', signalA.url), 'network-a');
   await expect(submit.reloadNeeded()).toBeVisible();
   const [reloaded] = await Promise.all([
-    page.waitForResponse((r) => r.url() === host.url),
+    page.waitForResponse((r) => r.url() === pageUrl),
     submit.reloadNeeded().getByRole('button', { name: 'Reload now' }).click(),
   ]);
   expect(connectSrc((await reloaded.allHeaders())['content-security-policy'] ?? '')).toEqual(["'self'", new URL(signalA.url).origin]);
@@ -106,7 +109,7 @@ test('connect-src allows only the selected network’s signaling server, and a c
   await review.createRoom('Weekly review');
   await expect(review.connection()).toContainText('reload it after changing the network profile');
   await Promise.all([
-    page.waitForResponse((r) => r.url() === host.url),
+    page.waitForResponse((r) => r.url() === pageUrl),
     review.room().getByRole('button', { name: 'Reload window' }).click(),
   ]);
   await expect(page.getByRole('heading', { level: 1, name: 'Cardiology' })).toBeVisible();

@@ -147,6 +147,8 @@ test('a wallet made, used to sign and submit in the UI leaves its key nowhere th
   const before = frames.length;
   await submit.wallet().getByRole('button', { name: 'Replace…' }).click();
   await submit.wallet().getByLabel('Private key or mnemonic').fill(typed);
+  // Replacing needs the current wallet's passphrase (its keystore is backed up first).
+  await submit.wallet().getByLabel('Current wallet passphrase').fill(PASSPHRASE);
   await submit.wallet().getByLabel('New passphrase (8+ characters)').fill(PASSPHRASE);
   await submit.wallet().getByLabel('Repeat passphrase').fill(PASSPHRASE);
   await submit.wallet().getByRole('button', { name: 'Import', exact: true }).click();

@@ -105,7 +105,10 @@ async function seed(dataDir: string, profile: NetworkProfile): Promise<Seeded> {
       [['note-3.txt'], 'accepted'],
       [['note-4.txt'], 'rejected'],
     ] as const) {
-      const submitted = await s.submissions.submit({ datanetId: datanet.id, itemIds: names.map((n) => itemIds[n]!) });
+      const submitted = await s.submissions.submitSelection(
+        datanet.id,
+        names.map((n) => itemIds[n]!),
+      );
       await s.submissionQueue.settle([submitted.id], 60_000);
       const done = await s.submissions.get(submitted.id);
       if (done.status !== expected) throw new Error(`submission of ${names.join(', ')} is ${done.status}, expected ${expected}`);

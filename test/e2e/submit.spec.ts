@@ -148,7 +148,8 @@ test('kill the host during a submission, restart: the submission finishes and ex
   // Killed while the queue is at work (funding, attesting, sending): no clean shutdown.
   await host!.stop('SIGKILL');
   host = await startHost(dataDir, host!.port);
-  await page.reload();
+  // The new run has a new session key: the old tab's cookie no longer opens it.
+  await page.goto(host.url);
   await submit.open();
   await expect(submit.queueRows()).toHaveCount(1);
   // After a restart the keystore is locked: unlocking lets the queue go on.
@@ -204,7 +205,7 @@ test('offline: a submission signed while the devnet is down waits, goes out when
   };
   expect(pkg.signer).toBe(address);
   expect(pkg.sig.uid).toBe(offchainUid);
-  const { easSdk } = await import('../../devnet/eas-sdk');
+  const { easSdk } = await import('../../electron/services/chain/eas-sdk');
   const offchain = new easSdk.Offchain(
     { address: profile.contracts.eas, version: profile.easVersion ?? '', chainId: BigInt(profile.chainId) },
     easSdk.OffchainAttestationVersion.Version2,

@@ -20,6 +20,7 @@ import { syntheticNote } from '../devnet/corpus';
 import { startTestDevnet } from '../devnet/devnet-client';
 import { createDatanet, importAnonymised, openServices, PASSPHRASE } from '../electron/services/submissions/helpers';
 import { findCanaries, privateKeyCanaries } from '../helpers/canary/find-canaries';
+import { openHostSession } from '../helpers/host-session';
 import { makeTempDir } from '../helpers/temp-dir';
 
 type Frame = { direction: 'in' | 'out'; text: string };
@@ -63,7 +64,8 @@ async function keystoreKey(): Promise<string> {
 async function submitAndSettle(datanetName: string, seed: number): Promise<void> {
   const datanetId = await createDatanet(services, datanetName);
   const itemIds = [await importAnonymised(services, datanetId, `n-${seed}.txt`, syntheticNote(seed))];
-  const queued = await call('submissions.submit', { datanetId, itemIds });
+  const prepared = await call('submissions.prepare', { datanetId, itemIds });
+  const queued = await call('submissions.submit', { requestId: prepared.requestId, manifestHash: prepared.manifestHash });
   await services.submissionQueue.settle([queued.id]);
   expect((await call('submissions.get', { id: queued.id })).status).toBe('accepted');
 }
@@ -78,7 +80,8 @@ beforeAll(async () => {
     logs.push(`internal error in ${method}: ${String((error as Error).stack)}`),
   );
   host = await startHostServer({ dispatch, events: services.events, staticDir, port: 0, onError: (e) => logs.push(String(e)) });
-  ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin: `http://127.0.0.1:${host.port}` });
+  const session = await openHostSession(host.url);
+  ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin: session.origin, headers: { cookie: session.cookie } });
   ws.on('message', (data: Buffer) => {
     const text = data.toString();
     frames.push({ direction: 'in', text });

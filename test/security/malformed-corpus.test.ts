@@ -16,6 +16,7 @@ import { isAppError } from '../../shared/errors';
 import { startHostServer, type HostServer } from '../../electron/host/server';
 import { ValidatorClient } from '../../electron/services/network/validator-client';
 import { createServices, type Services } from '../../electron/services/wiring';
+import { openHostSession } from '../helpers/host-session';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/malformed/', import.meta.url));
@@ -100,7 +101,8 @@ async function call(method: string, input: unknown): Promise<string> {
 }
 
 async function wsCode(k: Kind): Promise<string> {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin: `http://127.0.0.1:${host.port}` });
+  const session = await openHostSession(host.url);
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin: session.origin, headers: { cookie: session.cookie } });
   await new Promise((r, j) => ws.once('open', r).once('error', j));
   const reply = new Promise<string>((r) => ws.once('message', (d: Buffer) => r(d.toString())));
   ws.send(k.binaryBase64 !== undefined ? Buffer.from(k.binaryBase64, 'base64') : (k.frame as string), {

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import { keccak256, toUtf8Bytes } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import type * as EasSdk from '@ethereum-attestation-service/eas-sdk';
 import {
   CONTRIBUTION_SCHEMA,
   datanetKey,
@@ -12,8 +10,7 @@ import {
   schemaUid,
   VERDICT_SCHEMA,
 } from '../../shared/attestation-schemas';
-
-const sdk = createRequire(import.meta.url)('@ethereum-attestation-service/eas-sdk') as typeof EasSdk;
+import { easSdk as sdk } from '../../electron/services/chain/eas-sdk';
 
 const contribution = {
   datanetId: datanetKey('clinical-notes'),

@@ -5,16 +5,27 @@ import type { AnonymiseWorkerRequest, AnonymiseWorkerResponse } from './worker-p
 
 type Result = Exclude<AnonymiseWorkerResponse, { type: 'progress' } | { type: 'failed' }>;
 
+/** What the user sees when the worker fails in a way nobody planned; the raw text goes to the log. */
+export const ANONYMISE_WORKER_FAILED = 'The anonymisation worker failed unexpectedly; see the log.';
+
 /**
  * Runs one request in a fresh worker thread. Cancelling terminates the worker at once, wherever
  * the synchronous scan is; a worker that dies (out of memory on hostile input) fails the request
- * with a clear error instead of taking the host down.
+ * with a clear error instead of taking the host down. An unplanned failure's own text (a stack,
+ * a file path, a fragment of the document) goes to `log` on the host side, never into the AppError
+ * that the renderer receives.
  */
 export function runInWorker(
   workerPath: string | undefined,
   request: AnonymiseWorkerRequest,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number, detections: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number, detections: number) => void;
+    /** The host's log; default stderr. */
+    log?: (line: string) => void;
+  } = {},
 ): Promise<Result> {
+  const log = options.log ?? ((line: string) => console.error(line));
   return new Promise<Result>((resolve, reject) => {
     if (workerPath === undefined || !existsSync(workerPath)) {
       reject(new AppError('unavailable', 'The anonymisation worker is not built: run `npm run build`.'));
@@ -37,11 +48,26 @@ export function runInWorker(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: AnonymiseWorkerResponse) => {
       if (message.type === 'progress') options.onProgress?.(message.done, message.total, message.detections);
-      else if (message.type === 'failed') settle(() => reject(new AppError(message.code, message.message, message.details)));
+      else if (message.type === 'failed') settle(() => reject(failure(message, log)));
       else settle(() => resolve(message));
     });
-    worker.on('error', (error) => settle(() => reject(new AppError('internal', `The anonymisation worker failed: ${error.message}`))));
+    worker.on('error', (error) =>
+      settle(() => {
+        log(`anonymisation worker crashed: ${error.stack ?? error.message}`);
+        reject(new AppError('internal', ANONYMISE_WORKER_FAILED));
+      }),
+    );
     worker.on('exit', (code) => settle(() => reject(new AppError('internal', `The anonymisation worker stopped (exit code ${code}).`))));
     worker.postMessage(request);
   });
+}
+
+/**
+ * The worker reports unplanned errors as `internal` with the thrown error's message, which can
+ * carry a path or a piece of the text being scanned: that stays in the host's log.
+ */
+function failure(message: Extract<AnonymiseWorkerResponse, { type: 'failed' }>, log: (line: string) => void): AppError {
+  if (message.code !== 'internal') return new AppError(message.code, message.message, message.details);
+  log(`anonymisation worker failed: ${message.message}`);
+  return new AppError('internal', ANONYMISE_WORKER_FAILED);
 }

@@ -17,6 +17,25 @@ export type OutboundTransfer = {
 /** What a sender needs: record first, then send (see AuditLog.recordOutbound). */
 export type OutboundRecorder = { recordOutbound(transfer: OutboundTransfer): Promise<void> };
 
+/**
+ * A decision that lets bytes leave later: the contributor allowed (or withdrew) sending an item's
+ * original, un-anonymised bytes to a Datanet. Recorded as channel `consent`, endpoint
+ * `consent:share-original/<datanetId>/<itemId>`, and the sha256 and size of that original.
+ */
+export type ConsentRecord = {
+  kind: 'share-original' | 'unshare-original';
+  datanetId: string;
+  datanetName: string;
+  itemId: string;
+  itemName: string;
+  /** The original's sha256 (bare lower-case hex) and size. */
+  sha256: string;
+  bytes: number;
+};
+
+/** Runs one statement: the database or an open transaction, so a consent commits with what it allows. */
+type Queryable = Pick<Database, 'query'>;
+
 type Row = {
   id: number;
   at: Date;
@@ -108,6 +127,20 @@ export class AuditLog implements OutboundRecorder {
     } catch (error) {
       throw new AppError('unavailable', `Not sent: the audit log could not record it (${(error as Error).message}).`);
     }
+  }
+
+  /** Records a consent decision; pass the transaction that stores the decision so both commit or neither. */
+  async recordConsent(consent: ConsentRecord, tx: Queryable = this.db): Promise<void> {
+    const verb = consent.kind === 'share-original' ? 'share original' : 'stop sharing original';
+    await tx.query(
+      `insert into audit_log (source, channel, endpoint, what, bytes, content_sha256) values ('host', 'consent', $1, $2, $3, $4)`,
+      [
+        `consent:${consent.kind}/${consent.datanetId}/${consent.itemId}`,
+        `${verb}: "${consent.itemName}" with Datanet "${consent.datanetName}"`.slice(0, 200),
+        consent.bytes,
+        consent.sha256.toLowerCase().replace(/^0x/, ''),
+      ],
+    );
   }
 
   /** Records transfers the renderer made itself (validated by the contract), in one transaction. */

@@ -1,4 +1,6 @@
-/** The model used when nothing else is configured (DESIGN.md, Embeddings and quality). */
+import type { ChunkingSpec } from './worker-protocol';
+
+/** The model used when nothing else is configured (docs/architecture.md, Product rules: embedding model resolution). */
 export const DEFAULT_MODEL_ID = 'Xenova/all-MiniLM-L6-v2';
 
 /** Width of every stored vector; the columns are `vector(384)`, so a model must produce this. */
@@ -18,6 +20,8 @@ export const MAX_CHUNKS_PER_ITEM = 1000;
 export const MAX_TEXT_CHARS = 4_000_000;
 /** Stored with every item embedding: changing the chunking parameters re-embeds everything once. */
 export const CHUNKER_ID = `tok${MAX_CHUNK_TOKENS}-ov${CHUNK_OVERLAP_TOKENS}-v1`;
+/** The chunking that CHUNKER_ID names, as the worker takes it: items and Datanet descriptions are cut alike. */
+export const CHUNKING: ChunkingSpec = { maxTokens: MAX_CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP_TOKENS, maxChunks: MAX_CHUNKS_PER_ITEM };
 /** Characters of a chunk kept in the database for search results. */
 export const SNIPPET_CHARS = 320;
 

@@ -17,6 +17,9 @@ export type EmbedCallOptions = {
   onProgress?: (done: number, total: number) => void;
 };
 
+/** What the user sees when the worker fails in a way nobody planned; the raw text goes to the log. */
+export const EMBED_WORKER_FAILED = 'The embedding worker failed unexpectedly; see the log.';
+
 /** Splits row-major vectors into one Float32Array view per row. */
 export function splitVectors(vectors: Float32Array, dims: number): Float32Array[] {
   const rows: Float32Array[] = [];
@@ -27,7 +30,8 @@ export function splitVectors(vectors: Float32Array, dims: number): Float32Array[
 /**
  * The serving thread's side of the embedding worker: requests by id, progress callbacks,
  * cancellation through AbortSignal. The worker keeps the process alive only while a request is
- * pending, so a command line run exits when its work is done.
+ * pending, so a command line run exits when its work is done. An unplanned failure's own text (a
+ * stack, a file path) goes to `log` on the host side, never into the AppError the renderer gets.
  */
 export class EmbedWorkerClient {
   private worker: Worker | undefined;
@@ -39,6 +43,8 @@ export class EmbedWorkerClient {
     private readonly onExit: () => void = () => {},
     /** Told of every hub request the worker sends (model downloads), for the audit log. */
     private readonly onOutbound: (url: string, method: string) => void = () => {},
+    /** The host's log; default stderr. */
+    private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
 
   private spawn(): Worker {
@@ -49,17 +55,20 @@ export class EmbedWorkerClient {
     const worker = new Worker(this.workerPath);
     worker.unref();
     worker.on('message', (message: WorkerResponse) => this.receive(message));
-    const stop = (reason: string): void => {
+    const stop = (message: string): void => {
       if (this.worker !== worker) return;
       this.worker = undefined;
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
-        p.reject(new AppError('internal', `The embedding worker stopped (${reason}).`));
+        p.reject(new AppError('internal', message));
       }
       this.onExit();
     };
-    worker.on('error', (error) => stop(error.message));
-    worker.on('exit', (code) => stop(`exit code ${code}`));
+    worker.on('error', (error) => {
+      this.log(`embedding worker crashed: ${error.stack ?? error.message}`);
+      stop(EMBED_WORKER_FAILED);
+    });
+    worker.on('exit', (code) => stop(`The embedding worker stopped (exit code ${code}).`));
     this.worker = worker;
     return worker;
   }
@@ -76,9 +85,19 @@ export class EmbedWorkerClient {
     else {
       this.pending.delete(message.id);
       if (this.pending.size === 0) this.worker?.unref();
-      if (message.type === 'failed') p.reject(new AppError(message.code, message.message));
+      if (message.type === 'failed') p.reject(this.failure(message));
       else p.resolve(message);
     }
+  }
+
+  /**
+   * The worker reports unplanned errors as `internal` with the thrown error's text, which can carry
+   * a path (a model file, a cache folder): that stays in the host's log.
+   */
+  private failure(message: Extract<WorkerResponse, { type: 'failed' }>): AppError {
+    if (message.code !== 'internal') return new AppError(message.code, message.message);
+    this.log(`embedding worker failed: ${message.message}`);
+    return new AppError('internal', EMBED_WORKER_FAILED);
   }
 
   private request(build: (id: number) => WorkerRequest, handlers: Omit<Pending, 'resolve' | 'reject'>, signal?: AbortSignal) {

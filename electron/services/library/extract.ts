@@ -4,7 +4,9 @@ import mammoth from 'mammoth';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { AppError } from '../../../shared/errors';
 import { FILE_TYPES, type FileType } from '../../../shared/file-types';
+import { EXTRACTION_LIMITS, formatBytes, type ExtractionLimits } from '../../../shared/import-rules';
 import { readCsv } from './csv-scan';
+import { checkZipExpansion } from './zip-directory';
 
 export type TableContent = {
   kind: 'table';
@@ -20,6 +22,14 @@ export type ExtractedContent = TextContent | TableContent;
 /** Rows of a table kept for its preview; `extractContent(…, { maxRows })` keeps more (all, for DP). */
 export const PREVIEW_ROWS = 200;
 
+/** The limits extraction itself checks; time and memory are the worker's (extract-client.ts). */
+export type ContentLimits = Pick<
+  ExtractionLimits,
+  'maxInputBytes' | 'maxPdfPages' | 'maxExpandedBytes' | 'maxCompressionRatio' | 'maxZipEntries' | 'maxTextChars'
+>;
+
+export type ExtractOptions = { maxRows?: number; limits?: ContentLimits };
+
 /**
  * Reads the text or the table out of a file's bytes, validating its format on the way.
  *
@@ -31,27 +41,44 @@ export const PREVIEW_ROWS = 200;
  *   is text, kept verbatim (not re-serialised) so that numbers keep their exact digits and
  *   detection spans map back onto the file.
  *
+ * - Limits (pages, expansion, text length, input size) refuse with their own codes; they bound the
+ *   work, not the damage, so untrusted files go through the worker (extract-client.ts) too.
+ *
  * @throws AppError with a specific code for every kind of bad input.
  */
-export async function extractContent(bytes: Uint8Array, type: FileType, options: { maxRows?: number } = {}): Promise<ExtractedContent> {
+export async function extractContent(bytes: Uint8Array, type: FileType, options: ExtractOptions = {}): Promise<ExtractedContent> {
   const maxRows = options.maxRows ?? PREVIEW_ROWS;
+  const limits = options.limits ?? EXTRACTION_LIMITS;
+  if (bytes.length > limits.maxInputBytes) {
+    throw new AppError(
+      'file_too_large',
+      `The file is ${formatBytes(bytes.length)}; Datanet Desk reads files up to ${formatBytes(limits.maxInputBytes)}.`,
+      {
+        size: bytes.length,
+        limit: limits.maxInputBytes,
+      },
+    );
+  }
   switch (type) {
     case 'txt':
     case 'md': {
       const decoded = decodeText(bytes);
+      checkTextLength(decoded.text.length, limits);
       return { kind: 'text', text: decoded.text, meta: { encoding: decoded.encoding } };
     }
     case 'pdf':
-      return extractPdf(bytes);
+      return extractPdf(bytes, limits);
     case 'docx':
-      return extractDocx(bytes);
+      return extractDocx(bytes, limits);
     case 'csv':
       return extractCsv(decodeText(bytes).text, maxRows);
     case 'jsonl':
       return extractJsonl(decodeText(bytes).text, maxRows);
     case 'json': {
       const decoded = decodeText(bytes);
-      return extractJson(decoded.text, decoded.encoding, maxRows);
+      const content = extractJson(decoded.text, decoded.encoding, maxRows);
+      if (content.kind === 'text') checkTextLength(content.text.length, limits);
+      return content;
     }
     default:
       // `type` may arrive unchecked from a transport; the compiler's exhaustiveness is no guarantee.
@@ -60,6 +87,15 @@ export async function extractContent(bytes: Uint8Array, type: FileType, options:
         `Datanet Desk cannot read "${String(type as unknown)}" files; it reads ${FILE_TYPES.map((t) => `.${t}`).join(' ')}.`,
       );
   }
+}
+
+function checkTextLength(length: number, limits: ContentLimits): void {
+  if (length <= limits.maxTextChars) return;
+  throw new AppError(
+    'text_too_long',
+    `The file holds more than ${limits.maxTextChars.toLocaleString('en')} characters of text, more than Datanet Desk reads from one file. Split it into smaller files.`,
+    { limit: limits.maxTextChars },
+  );
 }
 
 // --- text ---------------------------------------------------------------------------------------
@@ -206,7 +242,7 @@ function loadPdfJs(): Promise<{ pdfjs: PdfJs; dataDir: string | undefined }> {
   return pdfjsLoading;
 }
 
-async function extractPdf(bytes: Uint8Array): Promise<TextContent> {
+async function extractPdf(bytes: Uint8Array, limits: ContentLimits): Promise<TextContent> {
   if (bytes.length === 0) throw new AppError('empty_file', 'The file is empty.');
   if (!hasPdfHeader(bytes)) {
     throw new AppError('corrupt_pdf', 'This file is not a PDF (it has no PDF header); it may be another kind of file renamed to .pdf.', {
@@ -247,7 +283,17 @@ async function extractPdf(bytes: Uint8Array): Promise<TextContent> {
       }
       throw corruptPdf();
     }
+    // A page tree is a DAG in practice: a few kilobytes of nodes that share children can declare
+    // billions of pages, each of which would be parsed.
+    if (document.numPages > limits.maxPdfPages) {
+      throw new AppError(
+        'too_many_pages',
+        `This PDF has ${document.numPages.toLocaleString('en')} pages; Datanet Desk reads PDFs of up to ${limits.maxPdfPages.toLocaleString('en')} pages. Split it into smaller files.`,
+        { pages: document.numPages, limit: limits.maxPdfPages },
+      );
+    }
     const pages: string[] = [];
+    let length = 0;
     try {
       for (let n = 1; n <= document.numPages; n++) {
         const page = await document.getPage(n);
@@ -260,10 +306,13 @@ async function extractPdf(bytes: Uint8Array): Promise<TextContent> {
         }
         pages.push(text.trim());
         page.cleanup();
+        length += text.length;
+        if (length > limits.maxTextChars) break;
       }
     } catch {
       throw corruptPdf();
     }
+    checkTextLength(length, limits);
     const withText = pages.filter((text) => /\S/.test(text));
     if (withText.length === 0) {
       throw new AppError(
@@ -294,7 +343,7 @@ function corruptPdf(): AppError {
 
 // --- docx ---------------------------------------------------------------------------------------
 
-async function extractDocx(bytes: Uint8Array): Promise<TextContent> {
+async function extractDocx(bytes: Uint8Array, limits: ContentLimits): Promise<TextContent> {
   if (bytes.length === 0) throw new AppError('empty_file', 'The file is empty.');
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     // The OLE compound-file signature: Word 97-2003 files, and also password-protected .docx.
@@ -311,6 +360,7 @@ async function extractDocx(bytes: Uint8Array): Promise<TextContent> {
       { reason: 'not_zip' },
     );
   }
+  checkZipExpansion(bytes, limits);
   let raw: string;
   try {
     const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
@@ -333,6 +383,7 @@ async function extractDocx(bytes: Uint8Array): Promise<TextContent> {
     );
   }
   const text = raw.trimEnd();
+  checkTextLength(text.length, limits);
   if (!/\S/.test(text)) throw new AppError('empty_file', 'The Word document has no text.');
   return { kind: 'text', text, meta: {} };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ImportResult, ItemDetail, ItemSummary } from '../../../shared/api/library';
 import { AppError } from '../../../shared/errors';
@@ -12,7 +13,8 @@ import type { EventBus } from '../events';
 import { removeBlobIfUnreferenced } from '../storage/blob-gc';
 import { sha256Hex, type BlobStore } from '../storage/blob-store';
 import type { TextCache } from '../storage/text-cache';
-import { extractContent, type ExtractedContent } from './extract';
+import type { ExtractedContent } from './extract';
+import { inProcessExtractor, type Extractor } from './extract-client';
 
 const DEFAULT_PREVIEW_CHARS = 20_000;
 /** Files of a path import processed at once. */
@@ -70,6 +72,69 @@ function isUniqueViolation(error: unknown): boolean {
 
 export type ImportProgress = { done: number; total: number; result: ImportResult };
 
+function symlinkRefused(): AppError {
+  return new AppError(
+    'symlink_refused',
+    'This is a symbolic link. Datanet Desk does not follow links, since one can lead outside what you chose; import the file it points to instead.',
+  );
+}
+
+function notRegularFile(): AppError {
+  return new AppError(
+    'not_regular_file',
+    'This is not a regular file (it is a pipe, a device, a socket or a folder), so it cannot be imported.',
+  );
+}
+
+/**
+ * Opens a path for import without following a symbolic link in its last component. O_NONBLOCK
+ * keeps the open of a FIFO from waiting for a writer; the caller's fstat then refuses it.
+ */
+async function openForImport(path: string): Promise<FileHandle> {
+  if (constants.O_NOFOLLOW === undefined) {
+    // Windows has no O_NOFOLLOW: a link is refused by lstat just before the open, which leaves a
+    // window for a swap that only a process of the same user could use.
+    if ((await lstat(path)).isSymbolicLink()) throw symlinkRefused();
+    return open(path, constants.O_RDONLY);
+  }
+  try {
+    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    // ELOOP on Linux and macOS, EMLINK on FreeBSD: the last component is a link.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') throw symlinkRefused();
+    throw error;
+  }
+}
+
+/**
+ * Reads a regular file through one handle: what is checked (type, size) and what is hashed and
+ * stored are the same open file, so swapping the path between check and read changes nothing.
+ * `checkSize` runs on the fstat size before a byte is read.
+ */
+async function readImportFile(path: string, checkSize: (size: number) => void): Promise<Uint8Array> {
+  const handle = await openForImport(path);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegularFile();
+    checkSize(info.size);
+    const bytes = new Uint8Array(info.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    const { bytesRead: beyond } = await handle.read(new Uint8Array(1), 0, 1, filled);
+    if (filled !== bytes.length || beyond !== 0) {
+      throw new AppError('conflict', 'The file changed while it was being read. Import it again once nothing is writing to it.');
+    }
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Imports files into a Datanet's library and serves the items back. */
 export class LibraryService {
   private readonly running = new Map<string, AbortController>();
@@ -80,7 +145,14 @@ export class LibraryService {
     private readonly texts: TextCache,
     private readonly datanets: DatanetService,
     private readonly events: EventBus,
+    /** Parses untrusted files; wiring passes the worker-thread extractor (extract-client.ts). */
+    private readonly extractor: Extractor = inProcessExtractor(),
   ) {}
+
+  /** Stops the extraction worker. */
+  close(): Promise<void> {
+    return this.extractor.close();
+  }
 
   /**
    * Imports one file given as bytes. Every refusal is a `rejected` result with a specific code;
@@ -97,7 +169,7 @@ export class LibraryService {
       const sha256 = sha256Hex(bytes);
       const existing = await this.findBySha(datanet.id, sha256);
       if (existing) return { path, status: 'duplicate', itemId: existing, message: 'Already in this Datanet.' };
-      const content = await extractContent(bytes, type);
+      const content = await this.extractor.extract(bytes, type);
       const stored = await this.store(datanet.id, name, path, type, sha256, bytes, content);
       if (stored.duplicate) return { path, status: 'duplicate', itemId: stored.id, message: 'Already in this Datanet.' };
       this.events.emitCoalesced('items.changed', datanet.id, { datanetId: datanet.id });
@@ -215,15 +287,15 @@ export class LibraryService {
 
   private async importPath(datanet: Datanet, file: string): Promise<ImportResult> {
     try {
-      const info = await lstat(file);
       // Refuse by name, type and size before reading the file into memory.
-      checkImportFile(basename(file), info.size, datanet.policy);
-      const bytes = new Uint8Array(await readFile(file));
+      const bytes = await readImportFile(file, (size) => checkImportFile(basename(file), size, datanet.policy));
       return await this.importInto(datanet, basename(file), file, bytes);
     } catch (error) {
       if (error instanceof AppError) return rejected(file, error);
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return rejected(file, new AppError('not_found', 'The file no longer exists.'));
+      // A socket cannot be opened (ENXIO); a folder cannot be on some systems (EISDIR).
+      if (code === 'ENXIO' || code === 'EISDIR') return rejected(file, notRegularFile());
       if (code === 'EACCES' || code === 'EPERM')
         return rejected(file, new AppError('unavailable', 'The file cannot be read (permission denied).'));
       throw error;
@@ -238,19 +310,21 @@ export class LibraryService {
       problems.push(rejected(path, new AppError('not_found', 'No file or folder at this path.')));
       return;
     }
-    if (info.isDirectory()) {
+    // Symbolic links are not followed, named or found in a folder: a link could lead out of the
+    // chosen folder or loop. Each one is reported, so nothing is left out silently.
+    if (info.isSymbolicLink()) {
+      problems.push(rejected(path, symlinkRefused()));
+    } else if (info.isDirectory()) {
       const entries = await readdir(path, { withFileTypes: true });
       entries.sort((a, b) => a.name.localeCompare(b.name));
       for (const entry of entries) {
         if (entry.name.startsWith('.')) continue;
-        // Symbolic links are not followed: a link could lead out of the chosen folder or loop.
-        if (entry.isSymbolicLink()) continue;
         await this.collect(join(path, entry.name), files, problems);
       }
     } else if (info.isFile()) {
       files.push(path);
     } else {
-      problems.push(rejected(path, new AppError('unsupported_type', 'Not a regular file.')));
+      problems.push(rejected(path, notRegularFile()));
     }
   }
 
@@ -309,7 +383,7 @@ export class LibraryService {
     if (item.kind !== 'text') throw new AppError('invalid_input', 'This item is a table, not a text.', { id });
     const cached = await this.texts.get(item.sha256);
     if (cached !== undefined) return cached;
-    const content = await extractContent(await this.blobs.get(item.sha256), item.type);
+    const content = await this.extractor.extract(await this.blobs.get(item.sha256), item.type);
     if (content.kind !== 'text') throw new AppError('internal', 'The stored original no longer reads as text.');
     if (item.type === 'pdf' || item.type === 'docx') await this.texts.put(item.sha256, content.text);
     return content.text;
@@ -335,7 +409,7 @@ export class LibraryService {
     if (!row) throw new AppError('not_found', 'That item does not exist (it may have been deleted).', { id });
     if (row.kind !== 'table') throw new AppError('invalid_input', 'This item is a text, not a table.', { id });
     const source = row.version_sha ?? row.sha256;
-    const content = await extractContent(await this.blobs.get(source), row.version_sha ? 'csv' : row.type, {
+    const content = await this.extractor.extract(await this.blobs.get(source), row.version_sha ? 'csv' : row.type, {
       maxRows: Number.POSITIVE_INFINITY,
     });
     if (content.kind !== 'table') throw new AppError('internal', 'The stored table no longer reads as a table.');

@@ -7,6 +7,7 @@ import { networkProfileSchema } from '../../../shared/network-profile';
 import type { NetworkProfile } from '../../../shared/network-profile';
 import type { OutboundRecorder } from '../audit/audit-log';
 import { auditedFetchRequest } from '../audit/outbound';
+import type { OutboundLimits } from '../audit/outbound';
 import type { Database } from '../db/database';
 import { ValidatorClient } from './validator-client';
 
@@ -25,11 +26,17 @@ export function networkIdentity(profile: NetworkProfile): string {
 
 /**
  * A JSON-RPC provider that never probes the network on its own and gives up after a timeout.
- * With `outbound`, every request body is recorded in the audit log before it is sent; services
- * get such a provider from {@link NetworkService.provider}.
+ * Its requests go through sendOutbound (audit/outbound.ts): with `outbound` every request body is
+ * recorded in the audit log before it is sent, answers are capped, and a redirect to another
+ * origin is refused. Services get such a provider from {@link NetworkService.provider}.
  */
-export function rpcProvider(profile: NetworkProfile, timeoutMs = RPC_TIMEOUT_MS, outbound?: OutboundRecorder): JsonRpcProvider {
-  const request = auditedFetchRequest(profile.rpcUrl, outbound);
+export function rpcProvider(
+  profile: NetworkProfile,
+  timeoutMs = RPC_TIMEOUT_MS,
+  outbound?: OutboundRecorder,
+  limits: Pick<OutboundLimits, 'maxResponseBytes'> = {},
+): JsonRpcProvider {
+  const request = auditedFetchRequest(profile.rpcUrl, outbound, limits);
   request.timeout = timeoutMs;
   // staticNetwork: without it ethers retries network detection forever while the chain is down.
   // cacheTimeout -1: a cached nonce or receipt would make a retry act on what it saw a moment ago.
@@ -84,21 +91,25 @@ export class NetworkService {
     return this.setProfile(raw);
   }
 
-  /** Validates and selects a profile; fills in the EAS version from the chain when it is missing and reachable. */
+  /**
+   * Validates and selects a profile. Sends nothing: choosing a network is the user's decision
+   * (the UI lists every server the profile names before calling this), and a profile is only
+   * contacted by a later explicit action (a status check, a submission). Refused profiles leave
+   * the stored one as it was.
+   */
   async setProfile(raw: unknown): Promise<NetworkProfile> {
     const parsed = networkProfileSchema.safeParse(raw);
     if (!parsed.success) throw new AppError('invalid_input', `The network profile is not valid: ${describeZodError(parsed.error)}.`);
-    let profile = parsed.data;
-    if (!profile.easVersion) {
-      const version = await this.readEasVersion(profile).catch(() => undefined);
-      if (version) profile = { ...profile, easVersion: version };
-    }
+    await this.store(parsed.data);
+    return parsed.data;
+  }
+
+  private async store(profile: NetworkProfile): Promise<void> {
     await this.db.query(
       `insert into app_settings (key, value, updated_at) values ($1, $2, now())
        on conflict (key) do update set value = excluded.value, updated_at = now()`,
       [PROFILE_KEY, JSON.stringify(profile)],
     );
-    return profile;
   }
 
   private async readEasVersion(profile: NetworkProfile): Promise<string> {
@@ -110,13 +121,22 @@ export class NetworkService {
     }
   }
 
-  /** Whether the chain and the validator of the selected profile answer now. */
+  /**
+   * Whether the chain and the validator of the selected profile answer now. A profile without
+   * `easVersion` gets it read from the EAS contract here, the first explicit contact with the chain.
+   */
   async status(): Promise<NetworkStatus> {
     const profile = await this.get();
     if (!profile) return { name: null, chainId: null, isChainReachable: false, isValidatorReachable: false, blockNumber: null };
     const provider = this.provider(profile, 3_000);
     const [block, health] = await Promise.allSettled([provider.getBlockNumber(), this.validator(profile, 3_000).health()]);
     provider.destroy();
+    if (block.status === 'fulfilled' && !profile.easVersion) {
+      const version = await this.readEasVersion(profile).catch(() => undefined);
+      const current = await this.get();
+      // Stored only onto the profile it was read for: the user may have chosen another meanwhile.
+      if (version && current && JSON.stringify(current) === JSON.stringify(profile)) await this.store({ ...profile, easVersion: version });
+    }
     return {
       name: profile.name,
       chainId: profile.chainId,

@@ -16,6 +16,6 @@ export function roomHandlers(rooms: RoomService): Pick<Handlers, keyof typeof ro
     'rooms.compact': ({ id }) => rooms.compact(id),
     'rooms.shareItem': ({ id, itemId }) => rooms.shareItem(id, itemId),
     'rooms.prepareSignature': ({ id, message }) => rooms.prepareSignature(id, message),
-    'rooms.sign': ({ id, message, digest }) => rooms.sign(id, message, digest),
+    'rooms.sign': ({ id, message, digest, requestId }) => rooms.sign(id, message, digest, requestId),
   };
 }

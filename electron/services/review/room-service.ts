@@ -18,6 +18,7 @@ import type { Database } from '../db/database';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { VersionService } from '../library/version-service';
 import type { NetworkService } from '../network/network-service';
+import type { SigningConsent } from '../wallet/signing-consent';
 import type { WalletService } from '../wallet/wallet-service';
 
 /** Stored updates past which an append merges them all into one (keeps load time flat). */
@@ -81,6 +82,8 @@ export class RoomService {
       versions: VersionService;
       wallet: WalletService;
       network: NetworkService;
+      /** Prepared signing requests: a vote is signed only for one prepareSignature registered. */
+      consent: SigningConsent;
       now?: () => number;
     },
   ) {}
@@ -307,8 +310,20 @@ export class RoomService {
     }
   }
 
-  /** What signing `message` in this room means, with the EIP-712 digest to sign. */
-  async prepareSignature(id: string, message: RoomSignable): Promise<RoomSigningPrompt> {
+  /** What signing `message` in this room means, with the EIP-712 digest to sign, registered as a signing request. */
+  async prepareSignature(id: string, message: RoomSignable): Promise<RoomSigningPrompt & { requestId: string; expiresAt: string }> {
+    const prompt = await this.describeSignature(id, message);
+    const room = await this.get(id);
+    const registered = this.deps.consent.register(
+      'room-vote',
+      prompt.digest,
+      { kind: 'room-vote', roomTitle: room.title, summary: prompt.summary[0] ?? '', digest: prompt.digest },
+      { roomId: id },
+    );
+    return { ...prompt, ...registered };
+  }
+
+  private async describeSignature(id: string, message: RoomSignable): Promise<RoomSigningPrompt> {
     const room = await this.get(id);
     const signer = (await this.deps.wallet.address()).address;
     const domain = [
@@ -375,13 +390,26 @@ export class RoomService {
   }
 
   /**
-   * Signs the message the prompt showed. The digest the UI displayed must match the one
-   * recomputed here (`conflict` otherwise), so nothing is signed that was not shown.
+   * Signs the message the prompt showed. `requestId` must be a request prepareSignature
+   * registered for this room, unexpired and unused, and its digest must be `digest` and the one
+   * recomputed from `message` here (`consent_required` otherwise), so nothing is signed that was
+   * not shown, and one consent signs once. Electron main also asks its native confirmation.
    */
-  async sign(id: string, message: RoomSignable, digest: string): Promise<{ signer: string; signature: string }> {
-    const prompt = await this.prepareSignature(id, message);
-    if (prompt.digest !== digest) throw new AppError('conflict', 'What would be signed differs from what was shown: review it again.');
-    const signer = await this.deps.wallet.signer();
+  async sign(id: string, message: RoomSignable, digest: string, requestId: string): Promise<{ signer: string; signature: string }> {
+    const claim = this.deps.consent.claim<{ roomId: string }>('room-vote', requestId, digest);
+    let signer: Awaited<ReturnType<WalletService['signer']>>;
+    try {
+      if (claim.payload.roomId !== id) throw new AppError('consent_required', 'That signing request is for another room: review it again.');
+      const prompt = await this.describeSignature(id, message);
+      if (prompt.digest !== digest.toLowerCase()) {
+        throw new AppError('consent_required', 'What would be signed differs from what was shown: review it again.');
+      }
+      signer = await this.deps.wallet.signer();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'wallet_locked') claim.release();
+      throw error;
+    }
+    await claim.confirm();
     const room = await this.get(id);
     const signature =
       message.kind === 'vote'

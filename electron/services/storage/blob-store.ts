@@ -18,7 +18,8 @@ export function sha256Hex(bytes: Uint8Array): string {
  */
 export class BlobStore {
   constructor(private readonly root: string) {
-    mkdirSync(join(root, 'tmp'), { recursive: true });
+    // Owner-only: originals are the un-anonymised files (see storage/permissions.ts).
+    mkdirSync(join(root, 'tmp'), { recursive: true, mode: 0o700 });
   }
 
   pathOf(sha256: string): string {
@@ -38,7 +39,7 @@ export class BlobStore {
   async put(sha256: string, bytes: Uint8Array): Promise<boolean> {
     const target = this.pathOf(sha256);
     if (await this.has(sha256)) return false;
-    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
     const tmp = join(this.root, 'tmp', `${sha256}.${randomUUID()}`);
     const file = await open(tmp, 'wx', 0o600);
     try {

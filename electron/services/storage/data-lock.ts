@@ -37,7 +37,7 @@ export function acquireLockFile(file: string, heldBy: (pid: number) => AppError)
  * data directory corrupt it.
  */
 export function acquireDataLock(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return acquireLockFile(
     join(dataDir, 'datanet-desk.lock'),
     (pid) =>

@@ -10,7 +10,8 @@ import { join } from 'node:path';
  */
 export class TextCache {
   constructor(private readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    // Owner-only: the text of an original is as sensitive as the original.
+    mkdirSync(root, { recursive: true, mode: 0o700 });
   }
 
   private pathOf(sha256: string): string {
@@ -27,7 +28,7 @@ export class TextCache {
 
   async put(sha256: string, text: string): Promise<void> {
     const tmp = `${this.pathOf(sha256)}.${randomUUID()}.tmp`;
-    await writeFile(tmp, text, 'utf8');
+    await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, this.pathOf(sha256));
   }
 }

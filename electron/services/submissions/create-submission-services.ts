@@ -12,7 +12,10 @@ import { NetworkService } from '../network/network-service';
 import type { BlobStore } from '../storage/blob-store';
 import type { KeyVault } from '../wallet/key-vault';
 import { KeystoreVault } from '../wallet/keystore-vault';
+import { SigningConsent } from '../wallet/signing-consent';
+import type { ConsentPrompt } from '../wallet/signing-consent';
 import { PASSPHRASE_ENV, WalletService } from '../wallet/wallet-service';
+import { WalletSettingsStore } from '../wallet/wallet-settings';
 import type { EmbeddingModelLookup } from './item-files';
 import { SubmissionJournal } from './journal';
 import type { DuplicateChecker } from './preflight';
@@ -32,6 +35,12 @@ export type SubmissionTuning = {
   isBlockedDuplicate?: DuplicateChecker;
   embeddingModelOf?: EmbeddingModelLookup;
   now?: () => number;
+  /** Electron main's native confirmation before every signature; the Node host and the CLI have none. */
+  consentPrompt?: ConsentPrompt;
+  /** Tests: how long a prepared signing request stays valid (default 5 minutes). */
+  signingRequestTtlMs?: number;
+  /** Tests: the idle lock in milliseconds, overriding the setting (minutes). */
+  walletIdleLockMs?: number;
 } & Pick<QueueOptions, 'retryBaseMs' | 'retryMaxMs' | 'receiptTimeoutMs' | 'isAutomatic' | 'afterStep' | 'log'>;
 
 type OwnMethod = keyof typeof walletMethods | keyof typeof networkMethods | keyof typeof submissionMethods;
@@ -41,6 +50,8 @@ export type SubmissionServices = {
   network: NetworkService;
   submissions: SubmissionService;
   queue: SubmissionQueue;
+  /** Prepared signing requests, shared with the review rooms' vote signatures. */
+  consent: SigningConsent;
   handlers: Pick<Handlers, OwnMethod>;
   close(): Promise<void>;
 };
@@ -58,10 +69,16 @@ export async function createSubmissionServices(deps: {
 }): Promise<SubmissionServices> {
   const tuning = deps.tuning ?? {};
   const vault = tuning.keyVault ?? new KeystoreVault(join(deps.dataDir, 'wallet'), { scryptN: tuning.keystoreScryptN });
+  const consent = new SigningConsent({ prompt: tuning.consentPrompt, now: tuning.now, ttlMs: tuning.signingRequestTtlMs });
+  const settings = new WalletSettingsStore(deps.db);
+  const idleLockMs = async (): Promise<number> => tuning.walletIdleLockMs ?? (await settings.get()).idleLockMinutes * 60_000;
   const wallet = new WalletService({
     vault,
     events: deps.events,
     environmentPassphrase: tuning.environmentPassphrase ?? (() => process.env[PASSPHRASE_ENV]),
+    idleLockMs: await idleLockMs(),
+    now: tuning.now,
+    consent,
   });
   const network = new NetworkService(deps.db, deps.outbound);
   const store = new SubmissionStore(deps.db);
@@ -79,6 +96,7 @@ export async function createSubmissionServices(deps: {
     isAutomatic: tuning.isAutomatic,
     afterStep: tuning.afterStep,
     log: tuning.log ?? ((line) => console.error(line)),
+    walletSettings: () => settings.get(),
   });
   const submissions = new SubmissionService({
     db: deps.db,
@@ -91,6 +109,8 @@ export async function createSubmissionServices(deps: {
     now: tuning.now,
     isBlockedDuplicate: tuning.isBlockedDuplicate,
     embeddingModelOf: tuning.embeddingModelOf,
+    consent,
+    walletSettings: () => settings.get(),
   });
   await queue.start();
 
@@ -106,6 +126,14 @@ export async function createSubmissionServices(deps: {
       return result;
     },
     'wallet.lock': () => wallet.lock(),
+    'wallet.settings': () => settings.get(),
+    'wallet.updateSettings': async (patch) => {
+      const next = await settings.update(patch);
+      wallet.setIdleLockMs(await idleLockMs());
+      // A raised cap lets attestations waiting on fee_cap_exceeded go on.
+      await submissions.retry();
+      return next;
+    },
     'wallet.balance': () => submissions.balance(),
     'wallet.fund': () => submissions.fund(),
     'network.get': async () => ({ profile: await network.get() }),
@@ -120,6 +148,7 @@ export async function createSubmissionServices(deps: {
     'submissions.plan': ({ datanetId, itemIds }) => submissions.plan(datanetId, itemIds),
     'submissions.preflight': ({ datanetId, itemIds }) => submissions.preflight(datanetId, itemIds),
     'submissions.prepare': ({ datanetId, itemIds }) => submissions.prepare(datanetId, itemIds),
+    // The request id and manifest hash from prepare; anything else is refused (consent_required).
     'submissions.submit': (input) => submissions.submit(input),
     'submissions.list': ({ datanetId }) => submissions.list(datanetId),
     'submissions.get': ({ id }) => submissions.get(id),
@@ -127,5 +156,5 @@ export async function createSubmissionServices(deps: {
     'submissions.verifyAttestation': async ({ json }) => submissions.verifyAttestationJson(json),
     'submissions.attestation': ({ id }) => submissions.attestationJson(id),
   };
-  return { wallet, network, submissions, queue, handlers, close: () => queue.stop() };
+  return { wallet, network, submissions, queue, consent, handlers, close: () => queue.stop() };
 }

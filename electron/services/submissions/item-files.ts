@@ -15,6 +15,14 @@ export type ResolvedItemFile = {
   /** The stored content (blob store key: lower-case hex, no 0x). */
   contentSha256: string;
   manifestEntry: ManifestFile;
+  /**
+   * The bytes to send are the imported original's (no version yet, or one identical to it) and
+   * neither a reviewed anonymisation nor a DP release vouches for them. A DP table is not the
+   * original even where noise left every cell as it was: its release is the mechanism's output.
+   */
+  isOriginal: boolean;
+  /** The contributor consented to send this exact original to this item's Datanet (item_original_shares). */
+  isOriginalShared: boolean;
 };
 
 type ItemRow = {
@@ -77,6 +85,11 @@ export async function resolveItemFiles(
     [items.map((i) => i.id)],
   );
   const byId = new Map(versions.map((v) => [v.id, v]));
+  const { rows: shares } = await db.query<{ item_id: string; datanet_id: string; sha256: string }>(
+    'select item_id, datanet_id, sha256 from item_original_shares where item_id = any($1)',
+    [items.map((i) => i.id)],
+  );
+  const shareOf = new Map(shares.map((s) => [s.item_id, s]));
   for (const item of items) {
     const original = fileTypeSchema.parse(item.type);
     const chain: VersionRow[] = [];
@@ -99,6 +112,8 @@ export async function resolveItemFiles(
     const contentSha256 = current ? current.content_sha256 : item.sha256;
     const bytes = Number(current ? current.size : item.size);
     const type = current ? submittedType(original, current.content_kind) : original;
+    const share = shareOf.get(item.id);
+    const isOriginalShared = share !== undefined && share.datanet_id === item.datanet_id && share.sha256 === item.sha256;
     const embeddingModelId = embeddingModelOf ? await embeddingModelOf(item.id) : null;
     const file: SubmissionFile = {
       itemId: item.id,
@@ -115,6 +130,8 @@ export async function resolveItemFiles(
       datanetId: item.datanet_id,
       kind: item.kind,
       contentSha256,
+      isOriginal: contentSha256 === item.sha256 && anonymised === undefined && dpParameters === null,
+      isOriginalShared,
       manifestEntry: {
         sha256: `0x${contentSha256}`,
         bytes,

@@ -28,7 +28,7 @@ export type JournalBatch = z.infer<typeof journalBatchSchema>;
 /** An append-only JSON-lines file, fsync'd on every append. */
 export class SubmissionJournal {
   constructor(private readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   }
 
   /** Appends one entry and returns only once it is on disk. */

@@ -53,6 +53,15 @@ export async function preflightItems(
     if (policy.anonymisation.required && !item.file.isAnonymised) {
       reasons.push({ code: 'not_anonymised', message: 'This Datanet requires anonymisation: review and anonymise the item first.' });
     }
+    // A policy that does not require anonymisation permits originals; it is not the contributor's
+    // consent to send this one. Un-anonymised bytes leave only after an explicit "share original".
+    if (!policy.anonymisation.required && item.isOriginal && !item.isOriginalShared) {
+      reasons.push({
+        code: 'original_not_shared',
+        message:
+          'This is the un-anonymised original: anonymise the item first, or open it in the Library and choose "Share original…" to send it as it is.',
+      });
+    }
     const isStructured = item.kind === 'table' || STRUCTURED_TYPES.includes(item.file.type);
     if (policy.dp.required && isStructured && !item.file.hasDp) {
       reasons.push({ code: 'dp_missing', message: 'This Datanet requires differential privacy on tables: apply DP to the item first.' });

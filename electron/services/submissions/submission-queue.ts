@@ -3,6 +3,8 @@ import { Interface, keccak256, ZeroAddress, ZeroHash } from 'ethers';
 import type { JsonRpcProvider, TransactionReceipt } from 'ethers';
 import { datanetKey, encodeContributionData } from '../../../shared/attestation-schemas';
 import type { SubmissionStatus } from '../../../shared/api/submissions';
+import type { WalletSettings } from '../../../shared/api/wallet';
+import { DEFAULT_WALLET_SETTINGS } from '../../../shared/api/wallet';
 import { EAS_ABI } from '../../../shared/eas-abi';
 import { AppError, isAppError } from '../../../shared/errors';
 import { manifestDomain, MANIFEST_EIP712_TYPES, manifestTypedMessage } from '../../../shared/manifest';
@@ -15,6 +17,8 @@ import { networkIdentity } from '../network/network-service';
 import type { NetworkService } from '../network/network-service';
 import type { BlobStore } from '../storage/blob-store';
 import type { ContributorSigner, WalletService } from '../wallet/wallet-service';
+import { assertWithinFeeCaps, effectiveFeeCaps } from './fee-caps';
+import type { FeeCaps } from './fee-caps';
 import type { SubmissionJournal } from './journal';
 import type { BatchRecord, StoredError, SubmissionRecord, SubmissionStore } from './submission-store';
 import { FINAL_STATUSES } from './submission-store';
@@ -59,7 +63,46 @@ export type QueueOptions = {
   /** Test seam: runs after each durable step; throwing {@link QueueHalt} simulates a kill there. */
   afterStep?: (step: QueueStep, submissionIds: readonly string[]) => void | Promise<void>;
   log?: (line: string) => void;
+  /** The user's fee caps (wallet settings), read at each signing; default the built-in caps. */
+  walletSettings?: () => Promise<WalletSettings>;
 };
+
+/** What one contribution attestation records; the queue batches several into one call. */
+type ContributionFields = { datanetId: string; merkleRoot: string; manifestHash: string; fileCount: number; totalBytes: number };
+
+/** The EAS call attesting `contributions`: `attest` for one, `multiAttest` for several. */
+export function attestationCallData(schema: string, contributions: readonly ContributionFields[]): string {
+  const requests = contributions.map((c) => ({
+    recipient: ZeroAddress,
+    expirationTime: 0n,
+    revocable: true,
+    refUID: ZeroHash,
+    data: encodeContributionData({
+      datanetId: datanetKey(c.datanetId),
+      merkleRoot: c.merkleRoot,
+      manifestHash: c.manifestHash,
+      fileCount: c.fileCount,
+      totalBytes: c.totalBytes,
+    }),
+    value: 0n,
+  }));
+  // One queued submission goes out with `attest`: multiAttest's nested arrays cost ~2,400 gas
+  // more for a single request. Several share one `multiAttest` and split its base cost.
+  return requests.length === 1
+    ? EAS.encodeFunctionData('attest', [{ schema, data: requests[0] }])
+    : EAS.encodeFunctionData('multiAttest', [[{ schema, data: requests }]]);
+}
+
+/** The tighter caps of several submissions (one transaction carries them all). */
+function tightestCaps(records: readonly SubmissionRecord[], settings: WalletSettings): FeeCaps {
+  const min = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null ? a : a < b ? a : b);
+  return records
+    .map((r) => effectiveFeeCaps(r.datanet.policy, settings))
+    .reduce((a, b) => ({
+      maxFeePerGasWei: min(a.maxFeePerGasWei, b.maxFeePerGasWei),
+      maxTotalWeiPerSubmission: min(a.maxTotalWeiPerSubmission, b.maxTotalWeiPerSubmission),
+    }));
+}
 
 const EAS = new Interface(EAS_ABI);
 const ATTESTED_TOPIC = EAS.getEvent('Attested')?.topicHash as string;
@@ -188,7 +231,10 @@ export class SubmissionQueue {
       const isStuck = open.every(
         (r) =>
           r.lastError !== null &&
-          (r.lastError.code === 'unavailable' || r.lastError.code === 'wallet_locked' || r.lastError.code === 'quota_exceeded'),
+          (r.lastError.code === 'unavailable' ||
+            r.lastError.code === 'wallet_locked' ||
+            r.lastError.code === 'quota_exceeded' ||
+            r.lastError.code === 'fee_cap_exceeded'),
       );
       if (isStuck || this.now() >= deadline) return;
       const wake = Math.min(...open.map((r) => r.nextAttemptAt?.getTime() ?? this.now()));
@@ -322,7 +368,9 @@ export class SubmissionQueue {
     );
     const groups = new Map<string, SubmissionRecord[]>();
     for (const record of due) {
-      const key = `${networkIdentity(record.network)}|${record.contributor}`;
+      // Submissions under different fee caps go in different transactions: one Datanet's tight cap
+      // must not hold back the others of the same contributor.
+      const key = `${networkIdentity(record.network)}|${record.contributor}|${JSON.stringify(record.datanet.policy.fees ?? null)}`;
       groups.set(key, [...(groups.get(key) ?? []), record]);
     }
     for (const group of groups.values()) {
@@ -340,27 +388,16 @@ export class SubmissionQueue {
     const signer = await this.signerFor(first);
     const provider = this.options.network.provider(profile);
     try {
-      const requests = records.map((r) => ({
-        recipient: ZeroAddress,
-        expirationTime: 0n,
-        revocable: true,
-        refUID: ZeroHash,
-        data: encodeContributionData({
-          datanetId: datanetKey(r.manifest.datanetId),
+      const data = attestationCallData(
+        profile.schemas.contribution,
+        records.map((r) => ({
+          datanetId: r.manifest.datanetId,
           merkleRoot: r.manifest.merkleRoot,
           manifestHash: r.manifestHash,
           fileCount: r.fileCount,
           totalBytes: r.totalBytes,
-        }),
-        value: 0n,
-      }));
-      // One queued submission goes out with `attest`: multiAttest's nested arrays cost ~2,400 gas
-      // more for a single request. Several share one `multiAttest` and split its base cost.
-      const schema = profile.schemas.contribution;
-      const data =
-        requests.length === 1
-          ? EAS.encodeFunctionData('attest', [{ schema, data: requests[0] }])
-          : EAS.encodeFunctionData('multiAttest', [[{ schema, data: requests }]]);
+        })),
+      );
       const skip = async (): Promise<void> => {
         // No ether and no faucet: the off-chain attestation still proves the contribution, and
         // the validator accepts it alone; the verdict then references no on-chain UID.
@@ -376,7 +413,12 @@ export class SubmissionQueue {
       ]);
       const gasLimit = (gas * 12n) / 10n;
       const maxFeePerGas = fees.maxFeePerGas ?? fees.gasPrice ?? 1_000_000_000n;
-      const maxPriorityFeePerGas = fees.maxPriorityFeePerGas ?? 0n;
+      const priority = fees.maxPriorityFeePerGas ?? 0n;
+      const maxPriorityFeePerGas = priority > maxFeePerGas ? maxFeePerGas : priority;
+      // The RPC says what gas costs; a hostile or broken one could ask for the whole balance. The
+      // caps apply here, before signing, since a signed transaction is journaled and rebroadcast.
+      const settings = (await this.options.walletSettings?.()) ?? DEFAULT_WALLET_SETTINGS;
+      assertWithinFeeCaps({ gasLimit, maxFeePerGas, submissions: records.length }, tightestCaps(records, settings));
       const balance = await provider.getBalance(signer.address);
       if (balance < gasLimit * maxFeePerGas && !(await this.fundFromFaucet(profile, signer.address))) return skip();
       const rawTx = await signer.signTransaction({

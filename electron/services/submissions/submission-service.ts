@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { PreparedSubmission, Preflight, QuotaStatus, Submission } from '../../../shared/api/submissions';
-import { AppError } from '../../../shared/errors';
+import type { FeeEstimate, PreparedSubmission, Preflight, QuotaStatus, Submission } from '../../../shared/api/submissions';
+import type { WalletSettings } from '../../../shared/api/wallet';
+import { DEFAULT_WALLET_SETTINGS } from '../../../shared/api/wallet';
+import { AppError, isAppError } from '../../../shared/errors';
 import { buildManifest, manifestHash } from '../../../shared/manifest';
 import { checkQuota, planBatches, remainingQuota, utcDay } from '../../../shared/quota';
 import type { BatchPlan } from '../../../shared/quota';
@@ -11,11 +13,16 @@ import type { DatanetService } from '../datanets/datanet-service';
 import type { Database } from '../db/database';
 import type { NetworkService } from '../network/network-service';
 import type { BlobStore } from '../storage/blob-store';
-import type { WalletService } from '../wallet/wallet-service';
+import type { NetworkProfile } from '../../../shared/network-profile';
+import type { Policy } from '../../../shared/policy';
+import type { SigningConsent } from '../wallet/signing-consent';
+import type { ContributorSigner, WalletService } from '../wallet/wallet-service';
+import { effectiveFeeCaps, maxCostPerSubmission } from './fee-caps';
 import { resolveItemFiles } from './item-files';
 import type { EmbeddingModelLookup } from './item-files';
 import { preflightItems } from './preflight';
 import type { DuplicateChecker } from './preflight';
+import { attestationCallData } from './submission-queue';
 import type { SubmissionQueue } from './submission-queue';
 import type { SubmissionStore } from './submission-store';
 
@@ -32,6 +39,21 @@ export type SubmissionServiceOptions = {
   isBlockedDuplicate?: DuplicateChecker;
   /** The embedding model an item was embedded with, when known. */
   embeddingModelOf?: EmbeddingModelLookup;
+  /** Prepared signing requests; a submission is signed only for one of them. */
+  consent: SigningConsent;
+  /** The user's fee caps, shown in the prompt beside the fee estimate. */
+  walletSettings?: () => Promise<WalletSettings>;
+};
+
+/** What a submission's signing request remembers between prepare and submit. */
+type SubmissionRequest = { datanetId: string; itemIds: string[]; createdAt: string };
+
+type Built = Omit<PreparedSubmission, 'requestId' | 'expiresAt' | 'fees'> & {
+  datanetName: string;
+  policy: Policy;
+  profile: NetworkProfile;
+  /** The network the prompt names: an existing submission's own. */
+  promptProfile: NetworkProfile;
 };
 
 /**
@@ -119,16 +141,106 @@ export class SubmissionService {
   }
 
   /**
-   * Builds the manifest of a selection and describes what signing it means. Refuses with
-   * `quota_exceeded` (with a plan across days) or `invalid_input` (with each item's reasons)
-   * before anything is signed. When the same files are already pending or accepted, describes
-   * that submission instead (submitting again returns it).
+   * Builds the manifest of a selection, describes what signing it means (with the fee estimate
+   * and caps) and registers it as a signing request. Refuses with `quota_exceeded` (with a plan
+   * across days) or `invalid_input` (with each item's reasons) before anything is signed. When the
+   * same files are already pending or accepted, describes that submission instead (submitting
+   * returns it).
    */
-  async prepare(datanetId: string, itemIds: readonly string[], createdAt?: string): Promise<PreparedSubmission> {
+  async prepare(datanetId: string, itemIds: readonly string[]): Promise<PreparedSubmission> {
+    const built = await this.build(datanetId, itemIds);
+    const fees = built.existingSubmissionId ? await this.feeCapsOnly(built.policy) : await this.estimateFees(built);
+    const { datanetName, profile } = built;
+    const request: SubmissionRequest = { datanetId, itemIds: [...itemIds], createdAt: built.createdAt };
+    const { requestId, expiresAt } = this.options.consent.register(
+      'submission',
+      built.manifestHash,
+      {
+        kind: 'submission',
+        datanetName,
+        networkName: `${profile.name} (chain ${profile.chainId})`,
+        manifestHash: built.manifestHash,
+        itemCount: built.manifest.totals.files,
+        totalBytes: built.manifest.totals.bytes,
+        maxFeeWei: fees.capMaxTotalWeiPerSubmission ?? fees.maxTotalWei,
+      },
+      request,
+    );
+    return {
+      requestId,
+      expiresAt,
+      fees,
+      datanetId,
+      itemIds: built.itemIds,
+      createdAt: built.createdAt,
+      manifest: built.manifest,
+      manifestHash: built.manifestHash,
+      prompt: signingPrompt(built.manifest, built.manifestHash, built.promptProfile, datanetName, fees),
+      existingSubmissionId: built.existingSubmissionId,
+    };
+  }
+
+  private async caps(policy: Policy): Promise<ReturnType<typeof effectiveFeeCaps>> {
+    return effectiveFeeCaps(policy, (await this.options.walletSettings?.()) ?? DEFAULT_WALLET_SETTINGS);
+  }
+
+  private async feeCapsOnly(policy: Policy): Promise<FeeEstimate> {
+    const caps = await this.caps(policy);
+    return {
+      maxFeePerGasWei: null,
+      gasLimit: null,
+      maxTotalWei: null,
+      capMaxFeePerGasWei: caps.maxFeePerGasWei?.toString() ?? null,
+      capMaxTotalWeiPerSubmission: caps.maxTotalWeiPerSubmission?.toString() ?? null,
+      isWithinCaps: null,
+    };
+  }
+
+  /** The RPC's fee figures now for this submission's attestation, against the caps; unknown when offline. */
+  private async estimateFees(built: Built): Promise<FeeEstimate> {
+    const base = await this.feeCapsOnly(built.policy);
+    const { profile, manifest } = built;
+    const provider = this.options.network.provider(profile, 3_000);
+    try {
+      const data = attestationCallData(profile.schemas.contribution, [
+        {
+          datanetId: manifest.datanetId,
+          merkleRoot: manifest.merkleRoot,
+          manifestHash: built.manifestHash,
+          fileCount: manifest.totals.files,
+          totalBytes: manifest.totals.bytes,
+        },
+      ]);
+      const [fees, gas] = await Promise.all([
+        provider.getFeeData(),
+        provider.estimateGas({ from: manifest.contributor, to: profile.contracts.eas, data }),
+      ]);
+      const maxFeePerGas = fees.maxFeePerGas ?? fees.gasPrice ?? 1_000_000_000n;
+      // The queue signs with 20% headroom over the estimate; the prompt shows the same figure.
+      const gasLimit = (gas * 12n) / 10n;
+      const total = maxCostPerSubmission(gasLimit, maxFeePerGas, 1);
+      const capFee = base.capMaxFeePerGasWei === null ? null : BigInt(base.capMaxFeePerGasWei);
+      const capTotal = base.capMaxTotalWeiPerSubmission === null ? null : BigInt(base.capMaxTotalWeiPerSubmission);
+      return {
+        ...base,
+        maxFeePerGasWei: maxFeePerGas.toString(),
+        gasLimit: gasLimit.toString(),
+        maxTotalWei: total.toString(),
+        isWithinCaps: (capFee === null || maxFeePerGas <= capFee) && (capTotal === null || total <= capTotal),
+      };
+    } catch {
+      return base;
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  private async build(datanetId: string, itemIds: readonly string[], createdAt?: string): Promise<Built> {
     const datanet = await this.options.datanets.get(datanetId);
     const profile = await this.options.network.require();
     const { address: contributor } = await this.options.wallet.address();
     const resolved = await resolveItemFiles(this.options.db, itemIds, this.options.embeddingModelOf);
+    const context = { datanetName: datanet.name, policy: datanet.policy, profile };
 
     const contentShas = itemIds.map((id) => resolved.get(id)?.contentSha256 ?? '');
     const existingId = await this.options.store.findSame(datanetId, contributor, contentShas, profile.chainId);
@@ -136,6 +248,8 @@ export class SubmissionService {
       const existing = await this.options.store.get(existingId);
       if (existing) {
         return {
+          ...context,
+          promptProfile: existing.network,
           datanetId,
           itemIds: [...itemIds],
           createdAt: existing.manifest.createdAt,
@@ -172,6 +286,8 @@ export class SubmissionService {
     });
     const hash = manifestHash(manifest);
     return {
+      ...context,
+      promptProfile: profile,
       datanetId,
       itemIds: [...itemIds],
       createdAt: manifest.createdAt,
@@ -183,18 +299,45 @@ export class SubmissionService {
   }
 
   /**
-   * Signs the prepared manifest and its off-chain attestation and queues the submission. With
-   * `manifestHash`, the manifest rebuilt from the items must be the one the user saw, or nothing
-   * is signed (`conflict`).
+   * Signs what {@link prepare} showed and queues the submission. The request must be one prepare
+   * registered, unexpired and unused, with the manifest hash the caller showed, and the manifest
+   * rebuilt from its items now must still have that hash (items may have changed in between);
+   * otherwise `consent_required` and nothing is signed or stored. Electron main also asks its
+   * native confirmation here.
    */
-  async submit(input: { datanetId: string; itemIds: readonly string[]; createdAt?: string; manifestHash?: string }): Promise<Submission> {
-    const prepared = await this.prepare(input.datanetId, input.itemIds, input.createdAt);
-    if (prepared.existingSubmissionId) return this.get(prepared.existingSubmissionId);
-    if (input.manifestHash !== undefined && input.manifestHash !== prepared.manifestHash) {
-      throw new AppError('conflict', 'The selected items changed since the signing prompt was shown; review them again.');
+  async submit(input: { requestId: string; manifestHash: string }): Promise<Submission> {
+    const claim = this.options.consent.claim<SubmissionRequest>('submission', input.requestId, input.manifestHash);
+    const selection = claim.payload;
+    let prepared: Built;
+    let signer: ContributorSigner;
+    try {
+      prepared = await this.build(selection.datanetId, selection.itemIds, selection.createdAt);
+      if (prepared.existingSubmissionId) return await this.get(prepared.existingSubmissionId);
+      if (prepared.manifestHash !== input.manifestHash.toLowerCase()) {
+        throw new AppError('consent_required', 'The selected items changed since the signing prompt was shown; review them again.');
+      }
+      // Before anything is stored: a locked wallet refuses here, and the prompt asks to unlock.
+      signer = await this.options.wallet.signer();
+    } catch (error) {
+      // Only a locked wallet or an unreachable network leaves the consent standing for a retry.
+      if (isAppError(error) && (error.code === 'wallet_locked' || error.code === 'unavailable')) claim.release();
+      throw error;
     }
-    // Before anything is stored: a locked wallet refuses here, and the prompt asks to unlock.
-    const signer = await this.options.wallet.signer();
+    await claim.confirm();
+    return this.record(prepared, signer);
+  }
+
+  /**
+   * Prepares and submits in one go, for in-process callers that are the user themselves (the
+   * CLI's `submit` command, benches, tests); the renderer goes through prepare and its prompt.
+   */
+  async submitSelection(datanetId: string, itemIds: readonly string[]): Promise<Submission> {
+    const prepared = await this.prepare(datanetId, itemIds);
+    return this.submit({ requestId: prepared.requestId, manifestHash: prepared.manifestHash });
+  }
+
+  private async record(prepared: Built, signer: ContributorSigner): Promise<Submission> {
+    const input = { datanetId: prepared.datanetId, itemIds: prepared.itemIds };
     const datanet = await this.options.datanets.get(input.datanetId);
     const profile = await this.options.network.require();
     const resolved = await resolveItemFiles(this.options.db, input.itemIds, this.options.embeddingModelOf);

@@ -16,4 +16,13 @@ export type KeyVault = {
   save(key: StoredKey, passphrase: string | undefined): Promise<void>;
   /** Decrypts the stored key; `wallet_locked` without a passphrase, `invalid_input` for a wrong one. */
   open(passphrase: string | undefined): Promise<StoredKey>;
+  /**
+   * Copies the stored key, still encrypted as it rests, to `backups/<stamp>-<address>.json` beside
+   * it (0600, fsync'd) and returns that path; called before a replacement so no key is lost.
+   */
+  backup(stamp: string): Promise<string>;
 };
+
+/** The folder of a vault's backups and one backup's file name. */
+export const BACKUP_DIR = 'backups';
+export const backupFileName = (stamp: string, address: string): string => `${stamp.replace(/[:.]/g, '-')}-${address}.json`;

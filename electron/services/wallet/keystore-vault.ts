@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { decryptKeystoreJson, encryptKeystoreJson, getAddress, isKeystoreJson } from 'ethers';
 import { AppError } from '../../../shared/errors';
 import { syncDirectory } from '../storage/sync-directory';
+import { BACKUP_DIR, backupFileName } from './key-vault';
 import type { KeyVault, StoredKey } from './key-vault';
 
 export const KEYSTORE_FILE = 'keystore.json';
@@ -28,11 +29,23 @@ export class KeystoreVault implements KeyVault {
   private readonly path: string;
 
   constructor(
-    walletDir: string,
+    private readonly walletDir: string,
     private readonly options: KeystoreVaultOptions = {},
   ) {
     mkdirSync(walletDir, { recursive: true, mode: 0o700 });
     this.path = join(walletDir, KEYSTORE_FILE);
+  }
+
+  async backup(stamp: string): Promise<string> {
+    const json = await this.read();
+    const address = await this.address();
+    if (json === null || address === null) throw new AppError('not_found', 'There is no wallet to back up.');
+    const dir = join(this.walletDir, BACKUP_DIR);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The keystore as it is: encrypted under the old passphrase, which the backup keeps needing.
+    const path = join(dir, backupFileName(stamp, address));
+    await writeFileDurably(path, json);
+    return path;
   }
 
   private async read(): Promise<string | null> {

@@ -2,13 +2,29 @@ import type { DispatchResult } from '../../../shared/api/dispatcher';
 import type { Transport } from '../../../shared/api/client';
 import { WS_PATH, serverMessageSchema } from '../../../shared/api/wire';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `unauthorized`: the host refuses this browser's session cookie (none yet, or from an earlier run of the host). */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
 type Pending = { resolve: (r: DispatchResult) => void };
 
 /**
+ * Why an upgrade that never opened failed: a browser hides the HTTP status of a refused
+ * WebSocket, so a plain GET of the same path (same cookie) asks the host whether the session is
+ * good. No answer at all means the host is not running.
+ */
+async function isSessionRefused(): Promise<boolean> {
+  try {
+    return (await fetch(WS_PATH, { cache: 'no-store', credentials: 'same-origin' })).status === 401;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The contract over the Node host's WebSocket. Reconnects with backoff; requests made while the
  * socket is down wait for it, and requests in flight when it drops fail with `unavailable`.
+ * Without a valid session cookie it says so (`unauthorized`) and keeps trying slowly, so that
+ * opening the printed address in another tab lets this one in.
  */
 export function createWsTransport(onState: (state: ConnectionState) => void): Transport {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
@@ -20,10 +36,13 @@ export function createWsTransport(onState: (state: ConnectionState) => void): Tr
   let retry = 0;
 
   const connect = (): void => {
-    onState('connecting');
+    // A retry keeps showing why the last attempt failed rather than flickering to `connecting`.
+    if (retry === 0) onState('connecting');
     const ws = new WebSocket(url);
     socket = ws;
+    let hasOpened = false;
     ws.onopen = () => {
+      hasOpened = true;
       retry = 0;
       onState('open');
       for (const message of queue.splice(0)) ws.send(message);
@@ -48,13 +67,23 @@ export function createWsTransport(onState: (state: ConnectionState) => void): Tr
       p.resolve(message.ok ? { ok: true, result: message.result } : { ok: false, error: message.error });
     };
     ws.onclose = () => {
-      onState('closed');
+      // Their callers are told `unavailable` below: sending them later would run what they were told failed.
+      queue.length = 0;
       for (const [id, p] of pending) {
         pending.delete(id);
         p.resolve({ ok: false, error: { code: 'unavailable', message: 'Lost the connection to Datanet Desk; try again.' } });
       }
       retry = Math.min(retry + 1, 6);
-      setTimeout(connect, 250 * 2 ** retry);
+      const again = (): void => void setTimeout(connect, 250 * 2 ** retry);
+      if (hasOpened) {
+        onState('closed');
+        again();
+        return;
+      }
+      void isSessionRefused().then((isRefused) => {
+        onState(isRefused ? 'unauthorized' : 'closed');
+        again();
+      });
     };
   };
   connect();

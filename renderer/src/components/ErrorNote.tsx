@@ -1,10 +1,6 @@
-import { AppError } from '../../../shared/errors';
+import type { AppError } from '../../../shared/errors';
 
-/** Turns anything thrown into an AppError for display; the UI branches on its code. */
-export function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  return new AppError('internal', 'Something went wrong; try again.');
-}
+export { toAppError } from '../api/contract-query';
 
 export function ErrorNote({ error, onDismiss }: { error: AppError | null; onDismiss?: () => void }) {
   if (!error) return null;

@@ -9,8 +9,11 @@ export class SubmitPage {
     await expect(this.page.getByRole('region', { name: 'New submission' })).toBeVisible();
   }
 
+  /** Chooses a profile file and confirms the switch in the dialog that lists the profile's servers. */
   async loadNetworkProfile(path: string, name: string): Promise<void> {
     await this.page.getByTestId('network-profile-input').setInputFiles(path);
+    await expect(this.page.getByTestId('network-confirm-hosts')).toBeVisible();
+    await this.page.getByTestId('network-profile-confirm').click();
     await expect(this.page.getByTestId('network-name')).toHaveText(name);
   }
 

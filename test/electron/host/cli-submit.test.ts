@@ -94,7 +94,10 @@ describe('datanet-desk wallet and submit', () => {
     const refused = await cli(['wallet', 'import', '--private-key', key.privateKey]);
     expect(refused.lines[0]).toMatchObject({ error: { code: 'conflict' } });
     const imported = await cli(['wallet', 'import', '--private-key', key.privateKey, '--replace']);
-    expect(imported.lines).toEqual([{ address: key.address }]);
+    // The replaced key was backed up, still encrypted, before it was overwritten.
+    expect(imported.lines).toEqual([
+      { address: key.address, backupPath: expect.stringMatching(/wallet\/backups\/.+-0x[0-9a-fA-F]{40}\.json$/) },
+    ]);
     expect(JSON.stringify(imported) + JSON.stringify(refused)).not.toContain(key.privateKey.slice(2));
     address = key.address;
   });

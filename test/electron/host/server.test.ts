@@ -9,10 +9,12 @@ import { contentSecurityPolicyFor } from '../../../shared/content-security-polic
 import { broadSources, connectSrc } from '../../helpers/csp';
 import { OFFLINE_PROFILE } from '../services/submissions/helpers';
 import { createServices, type Services } from '../../../electron/services/wiring';
+import { openHostSession, type HostSession } from '../../helpers/host-session';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 let services: Services;
 let host: HostServer;
+let session: HostSession;
 const tmp = makeTempDir();
 
 beforeAll(async () => {
@@ -31,6 +33,7 @@ beforeAll(async () => {
     onError: () => undefined,
     contentSecurityPolicy: async () => contentSecurityPolicyFor(await services.network.get()),
   });
+  session = await openHostSession(host.url);
 });
 afterAll(async () => {
   await host.close();
@@ -40,7 +43,7 @@ afterAll(async () => {
 
 function get(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method: 'GET', headers: { cookie: session.cookie } }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -52,7 +55,8 @@ function get(path: string): Promise<{ status: number; headers: Record<string, un
 
 function connect(origin: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin });
+    // With the session cookie: what is refused here is the Origin alone.
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { origin, headers: { cookie: session.cookie } });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });

@@ -212,15 +212,26 @@ describe('Electron security checklist', () => {
     );
   });
 
-  it('17, 20: the one IPC handler checks the sender frame before dispatching', () => {
-    expect(mainJs.match(/ipcMain\.(handle|on)\(/g)).toHaveLength(1);
-    const handler = /ipcMain\.handle\([^]*?\n\t\}\);/.exec(mainJs)?.[0] ?? '';
-    expect(handler.indexOf('isTrustedSender(')).toBeGreaterThan(0);
-    expect(handler.indexOf('isTrustedSender(')).toBeLessThan(handler.indexOf('dispatch('));
+  it('17, 20: both IPC handlers check the sender frame before acting', () => {
+    // The contract's invoke channel and the drop channel (paths Electron resolved for dropped files).
+    expect(mainJs.match(/ipcMain\.(handle|on)\(/g)).toHaveLength(2);
+    const handlers = mainJs.match(/ipcMain\.handle\([^]*?\n\t\}\);/g) ?? [];
+    const invoke = handlers.find((h) => h.includes('IPC_INVOKE_CHANNEL')) ?? '';
+    expect(invoke.indexOf('isTrustedSender(')).toBeGreaterThan(0);
+    expect(invoke.indexOf('isTrustedSender(')).toBeLessThan(invoke.indexOf('dispatch('));
+    // importDroppedPaths checks the sender itself (test/electron/main/file-access.test.ts) and is
+    // the drop handler's only way to the privileged dispatcher.
+    const drop = handlers.find((h) => h.includes('IPC_DROP_CHANNEL')) ?? '';
+    expect(drop).toMatch(
+      /return importDroppedPaths\(\s*\{\s*frameUrl: frame\?\.url,\s*isMainFrame: frame !== null && frame === event\.sender\.mainFrame\s*\},\s*rendererUrl,/,
+    );
+    expect(mainJs.match(/trustedDispatch\(/g)).toHaveLength(1);
     // The preload exposes a typed bridge, never ipcRenderer itself.
     const preload = readFileSync(join(OUT, 'preload/index.cjs'), 'utf8');
     expect(preload).toMatch(/exposeInMainWorld\("datanetDesk"/);
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\b\s*\)/);
+    // Dropped paths come from Electron (webUtils), never from the page.
+    expect(preload).toMatch(/webUtils\.getPathForFile\(/);
   });
 
   it('19: fuses are set at packaging: no run-as-node, no NODE_OPTIONS or inspector, asar only and integrity-checked', () => {

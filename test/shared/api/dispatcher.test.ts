@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../../shared/api/dispatcher';
 import { createClient, type Transport } from '../../../shared/api/client';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorLogText } from '../../../shared/errors';
 
 function handlersWith(overrides: Partial<Handlers>): Handlers {
   const unreachable = async (): Promise<never> => {
@@ -63,6 +63,38 @@ describe('dispatcher', () => {
       expect(internal.error.code).toBe('internal');
       expect(internal.error.message).not.toContain('/home/user');
     }
+    expect(logged).toHaveLength(1);
+  });
+
+  it('logs an internal AppError thrown on purpose with its cause, and answers with only its code and message', async () => {
+    const cause = new Error("EACCES: permission denied, open '/home/alice/.datanet/wallet/key.json'");
+    const thrown = new AppError(
+      'internal',
+      'The stored wallet file is not a keystore.',
+      { file: '/home/alice/.datanet/wallet/key.json' },
+      { cause },
+    );
+    const logged: { error: unknown; method: string }[] = [];
+    const dispatch = createDispatcher(
+      handlersWith({
+        'datanets.list': async () => {
+          throw thrown;
+        },
+        'datanets.get': async () => {
+          throw new AppError('not_found', 'gone');
+        },
+      }),
+      (error, method) => logged.push({ error, method }),
+    );
+    const reply = await dispatch('datanets.list', {});
+    expect(reply).toEqual({ ok: false, error: { code: 'internal', message: 'The stored wallet file is not a keystore.' } });
+    expect(JSON.stringify(reply)).not.toMatch(/home\/alice|EACCES|\n\s+at /);
+    expect(logged).toEqual([{ error: thrown, method: 'datanets.list' }]);
+    const text = errorLogText(logged[0]?.error);
+    expect(text).toContain('The stored wallet file is not a keystore.');
+    expect(text).toContain("caused by: Error: EACCES: permission denied, open '/home/alice/.datanet/wallet/key.json'");
+    // An expected failure is the user's to act on, not a bug: it is not logged.
+    await dispatch('datanets.get', { id: 'x' });
     expect(logged).toHaveLength(1);
   });
 

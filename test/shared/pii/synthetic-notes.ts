@@ -3,6 +3,7 @@
  * (vitals, doses, section headings) with identifiers inserted where notes carry them. Nothing
  * here is real; the names and numbers are generated.
  */
+import { mulberry32 } from '../../../shared/seeded-prng';
 
 const FIRST = [
   'John',
@@ -75,18 +76,6 @@ const FINDINGS = [
   'A referral to physical therapy was placed for the knee, with home exercises in the meantime.',
 ];
 
-/** Mulberry32: a small seeded PRNG so that the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)] as T;
 }
@@ -131,7 +120,8 @@ export function syntheticNote(r: () => number): string {
 
 /** About `bytes` characters of notes. */
 export function syntheticCorpus(bytes: number, seed = 42): string {
-  const r = prng(seed);
+  // Seeded so that the corpus is the same on every run.
+  const r = mulberry32(seed);
   const parts: string[] = [];
   let size = 0;
   while (size < bytes) {

@@ -7,6 +7,7 @@ import { MIGRATION_0006 } from './0006-anonymisation';
 import { MIGRATION_0007 } from './0007-review-rooms';
 import { MIGRATION_0008 } from './0008-rewards';
 import { MIGRATION_0009 } from './0009-audit-log';
+import { MIGRATION_0010 } from './0010-share-original';
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0007,
   MIGRATION_0008,
   MIGRATION_0009,
+  MIGRATION_0010,
 ];

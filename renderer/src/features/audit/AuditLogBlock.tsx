@@ -15,6 +15,7 @@ const CHANNEL_LABELS: Record<AuditChannel, string> = {
   'model-download': 'Model download',
   'review-signaling': 'Review signaling',
   'review-peer': 'Review peer',
+  consent: 'Consent',
 };
 
 type Filter = { channel: AuditChannel | ''; from: string; to: string; text: string };

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
-import type { ItemDetail } from '../../../../shared/api/library';
+import { useCallback, useEffect, useState } from 'react';
+import type { ItemDetail, ShareOriginalState } from '../../../../shared/api/library';
 import type { AppError } from '../../../../shared/errors';
 import { formatBytes } from '../../../../shared/import-rules';
 import { useApi } from '../../api/ApiContext';
 import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { Modal } from '../../components/Modal';
 import { DpPanel } from '../dp/DpPanel';
 import { ItemQualityBlock } from '../embeddings/ItemQualityBlock';
 import { AnonymisePanel } from '../anonymise/AnonymisePanel';
@@ -121,6 +122,7 @@ export function ItemDetailPanel({
               </>
             )}
           </dl>
+          {!policy.anonymisation.required && <ShareOriginalBlock item={item} onAnonymise={() => setTab('anonymise')} />}
           <ItemQualityBlock itemId={item.id} />
           {item.table ? (
             <div className="table-preview">
@@ -167,5 +169,99 @@ export function ItemDetailPanel({
         </>
       )}
     </aside>
+  );
+}
+
+/**
+ * Where a Datanet accepts un-anonymised files, the original still leaves only after the
+ * contributor says so here, in a dialog naming the file and the Datanet; stopping is one click.
+ */
+function ShareOriginalBlock({ item, onAnonymise }: { item: ItemDetail; onAnonymise: () => void }) {
+  const api = useApi();
+  const [state, setState] = useState<ShareOriginalState | null>(null);
+  const [datanetName, setDatanetName] = useState('');
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    let isCurrent = true;
+    Promise.all([api.call('items.shareOriginalStatus', { id: item.id }), api.call('datanets.get', { id: item.datanetId })]).then(
+      ([s, d]) => {
+        if (!isCurrent) return;
+        setState(s);
+        setDatanetName(d.name);
+      },
+      (e: unknown) => isCurrent && setError(toAppError(e)),
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [api, item.id, item.datanetId]);
+
+  const closeDialog = useCallback(() => setIsConfirming(false), []);
+
+  const set = async (isShared: boolean): Promise<void> => {
+    setIsBusy(true);
+    try {
+      setState(await api.call('items.setShareOriginal', isShared ? { id: item.id, isShared, confirm: true } : { id: item.id, isShared }));
+      setIsConfirming(false);
+    } catch (e) {
+      setError(toAppError(e));
+    } finally {
+      setIsBusy(false);
+    }
+  };
+
+  // Once a version exists, that version is what is sent; the block matters only for a mark left behind.
+  if (state === null || (item.status !== 'imported' && !state.isShared)) return <ErrorNote error={error} />;
+  return (
+    <section className="share-original" aria-label="Sending the original">
+      {state.isShared ? (
+        <p className="note" role="note">
+          The un-anonymised original is marked to be sent to “{datanetName}” when you submit it
+          {state.markedAt ? ` (since ${new Date(state.markedAt).toLocaleString()})` : ''}.
+        </p>
+      ) : (
+        <p className="note" role="note">
+          “{datanetName}” does not require anonymisation, but the original is never sent without your consent. Anonymise the item, or share
+          the original as it is.
+        </p>
+      )}
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <div className="actions">
+        {state.isShared ? (
+          <button type="button" disabled={isBusy} onClick={() => void set(false)}>
+            Stop sharing original
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={onAnonymise}>
+              Anonymise…
+            </button>
+            <button type="button" disabled={isBusy} onClick={() => setIsConfirming(true)}>
+              Share original…
+            </button>
+          </>
+        )}
+      </div>
+      {isConfirming && (
+        <Modal title="Share the original?" onClose={closeDialog}>
+          <p>
+            The un-anonymised bytes of <strong>{item.name}</strong> ({formatBytes(item.size)}) will leave this machine and go to the Datanet{' '}
+            <strong>{datanetName}</strong> when you submit it. Nothing in it is detected or replaced.
+          </p>
+          <p className="muted small">You can stop sharing it at any time before you submit. This decision is recorded in the audit log.</p>
+          <div className="actions">
+            <button type="button" onClick={closeDialog}>
+              Cancel
+            </button>
+            <button type="button" className="danger" disabled={isBusy} onClick={() => void set(true)}>
+              Share original
+            </button>
+          </div>
+        </Modal>
+      )}
+    </section>
   );
 }

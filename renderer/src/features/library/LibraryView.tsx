@@ -57,10 +57,10 @@ export function LibraryView({ datanet, initialItemId }: { datanet: Datanet; init
     folderInput.current?.setAttribute('webkitdirectory', '');
   }, []);
 
-  const onDrop = async (e: DragEvent): Promise<void> => {
+  const onDrop = (e: DragEvent): void => {
     e.preventDefault();
     setIsDragging(false);
-    await importer.start(await filesFromDrop(e.dataTransfer));
+    importer.drop(e.dataTransfer, filesFromDrop);
   };
 
   return (
@@ -71,13 +71,18 @@ export function LibraryView({ datanet, initialItemId }: { datanet: Datanet; init
         setIsDragging(true);
       }}
       onDragLeave={(e) => e.currentTarget === e.target && setIsDragging(false)}
-      onDrop={(e) => void onDrop(e)}
+      onDrop={onDrop}
     >
       <div className="toolbar">
-        <button type="button" className="primary" onClick={() => fileInput.current?.click()} disabled={importer.run.isRunning}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => importer.pick('files', () => fileInput.current?.click())}
+          disabled={importer.run.isRunning}
+        >
           Import files…
         </button>
-        <button type="button" onClick={() => folderInput.current?.click()} disabled={importer.run.isRunning}>
+        <button type="button" onClick={() => importer.pick('folder', () => folderInput.current?.click())} disabled={importer.run.isRunning}>
           Import folder…
         </button>
         <input

@@ -23,7 +23,8 @@ export function RoomSignModal({
   onSigned: (signed: { signer: string; signature: string }) => void;
 }) {
   const api = useApi();
-  const [prompt, setPrompt] = useState<RoomSigningPrompt | null>(null);
+  const [prompt, setPrompt] = useState<(RoomSigningPrompt & { requestId: string }) | null>(null);
+  const [isKeychainLocked, setIsKeychainLocked] = useState(false);
   const [needsPassphrase, setNeedsPassphrase] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [isSigning, setIsSigning] = useState(false);
@@ -37,6 +38,7 @@ export function RoomSignModal({
         if (isCancelled) return;
         setPrompt(p);
         setNeedsPassphrase(!wallet.isUnlocked && wallet.needsPassphrase && !wallet.hasEnvironmentPassphrase);
+        setIsKeychainLocked(!wallet.isUnlocked && !wallet.needsPassphrase);
       } catch (e) {
         if (!isCancelled) setError(toAppError(e));
       }
@@ -51,10 +53,19 @@ export function RoomSignModal({
     setIsSigning(true);
     setError(null);
     try {
+      // Clicking Sign is the explicit unlock: the keychain wallet is never opened by itself.
       if (needsPassphrase) await api.call('wallet.unlock', { passphrase });
-      onSigned(await api.call('rooms.sign', { id: roomId, message, digest: prompt.digest }));
+      else if (isKeychainLocked) await api.call('wallet.unlock', {});
+      onSigned(await api.call('rooms.sign', { id: roomId, message, digest: prompt.digest, requestId: prompt.requestId }));
     } catch (e) {
-      setError(toAppError(e));
+      const appError = toAppError(e);
+      // The idle lock forgot the key meanwhile: ask for it again.
+      if (appError.code === 'wallet_locked') {
+        const wallet = await api.call('wallet.status', {});
+        setNeedsPassphrase(wallet.needsPassphrase && !wallet.hasEnvironmentPassphrase);
+        setIsKeychainLocked(!wallet.needsPassphrase);
+      }
+      setError(appError);
     } finally {
       setIsSigning(false);
     }

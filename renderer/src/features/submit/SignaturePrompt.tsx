@@ -10,7 +10,8 @@ import { SigningFields } from './SigningFields';
 
 /**
  * The prompt every signature goes through: it shows what will be signed, in words and fields, and
- * signs only what it showed (the manifest hash it displays is sent back and checked).
+ * with the fee estimate and caps. Signing names the host's signing request and the manifest hash
+ * shown here; the host refuses anything else (consent_required), and in Electron asks again natively.
  */
 export function SignaturePrompt({
   prepared,
@@ -27,22 +28,26 @@ export function SignaturePrompt({
   const [passphrase, setPassphrase] = useState('');
   const [isSigning, setIsSigning] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
-  const needsPassphrase = !wallet.isUnlocked && wallet.needsPassphrase && !wallet.hasEnvironmentPassphrase;
+  // The idle lock can forget the key while this prompt is open: a wallet_locked reply asks again.
+  const [isLocked, setIsLocked] = useState(!wallet.isUnlocked);
+  const asksPassphrase = wallet.needsPassphrase && !wallet.hasEnvironmentPassphrase;
+  const needsPassphrase = isLocked && asksPassphrase;
 
   const sign = async (): Promise<void> => {
     setIsSigning(true);
     setError(null);
     try {
-      if (needsPassphrase) await api.call('wallet.unlock', { passphrase });
-      const submission = await api.call('submissions.submit', {
-        datanetId: prepared.datanetId,
-        itemIds: prepared.itemIds,
-        createdAt: prepared.createdAt,
-        manifestHash: prepared.manifestHash,
-      });
+      // Clicking here is the explicit unlock: the keychain wallet is never opened by itself.
+      if (isLocked && (asksPassphrase || !wallet.needsPassphrase)) {
+        await api.call('wallet.unlock', asksPassphrase ? { passphrase } : {});
+        setIsLocked(false);
+      }
+      const submission = await api.call('submissions.submit', { requestId: prepared.requestId, manifestHash: prepared.manifestHash });
       onSubmitted(submission);
     } catch (e) {
-      setError(toAppError(e));
+      const appError = toAppError(e);
+      if (appError.code === 'wallet_locked') setIsLocked(true);
+      setError(appError);
     } finally {
       setIsSigning(false);
     }
@@ -54,6 +59,9 @@ export function SignaturePrompt({
         <div className="signature-body">
           <SigningFields prompt={prepared.prompt} />
           <p className="mono small">Manifest hash {prepared.manifestHash}</p>
+          <p className="muted small">
+            This prompt is valid until {new Date(prepared.expiresAt).toLocaleTimeString()}; after that, review the selection again.
+          </p>
         </div>
         <SignFooter
           needsPassphrase={needsPassphrase}

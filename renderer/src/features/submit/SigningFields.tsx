@@ -48,6 +48,11 @@ export function SigningFields({ prompt }: { prompt: SigningPrompt }) {
         <summary>On-chain transaction (when online)</summary>
         <SigningFieldTable label="Transaction fields" fields={prompt.transaction.fields} />
       </details>
+      <SigningFieldTable
+        label="Fees"
+        caption="Fees of the on-chain attestation: estimate and caps (over a cap, nothing is signed and it waits)"
+        fields={prompt.fees.fields}
+      />
     </div>
   );
 }

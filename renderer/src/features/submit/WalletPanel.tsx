@@ -16,6 +16,7 @@ export function WalletPanel({ status, hasFaucet, onChanged }: { status: WalletSt
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const [secret, setSecret] = useState('');
+  const [currentPassphrase, setCurrentPassphrase] = useState('');
   const [error, setError] = useState<AppError | null>(null);
   const [note, setNote] = useState('');
   const asksPassphrase = status !== null && status.needsPassphrase && !status.hasEnvironmentPassphrase;
@@ -24,12 +25,14 @@ export function WalletPanel({ status, hasFaucet, onChanged }: { status: WalletSt
     setError(null);
     setNote('');
     try {
-      await action();
-      setNote(done);
+      const result = await action();
+      const backupPath = (result as { backupPath?: string | null } | undefined)?.backupPath;
+      setNote(backupPath ? `${done} The old key was backed up, encrypted, to ${backupPath}.` : done);
       setMode('idle');
       setPassphrase('');
       setRepeat('');
       setSecret('');
+      setCurrentPassphrase('');
       onChanged();
     } catch (e) {
       setError(toAppError(e));
@@ -39,12 +42,22 @@ export function WalletPanel({ status, hasFaucet, onChanged }: { status: WalletSt
   const withPassphrase = (): { passphrase?: string } => (asksPassphrase ? { passphrase } : {});
   const isPassphraseOk = !asksPassphrase || (passphrase.length >= 8 && passphrase === repeat);
   const replace = status?.hasWallet ?? false;
+  // Replacing a keystore wallet needs its passphrase, even with DATANET_DESK_PASSPHRASE set.
+  const asksCurrent = replace && status !== null && status.needsPassphrase;
+  const withCurrent = (): { currentPassphrase?: string } => (asksCurrent ? { currentPassphrase } : {});
 
-  const create = () => run(() => api.call('wallet.create', { ...withPassphrase(), replace }), 'A new wallet was created.');
+  const create = () =>
+    run(() => api.call('wallet.create', { ...withPassphrase(), ...withCurrent(), replace }), 'A new wallet was created.');
   const importKey = () => {
     const isKey = /^(0x)?[0-9a-fA-F]{64}$/.test(secret.trim());
     return run(
-      () => api.call('wallet.import', { ...(isKey ? { privateKey: secret.trim() } : { mnemonic: secret }), ...withPassphrase(), replace }),
+      () =>
+        api.call('wallet.import', {
+          ...(isKey ? { privateKey: secret.trim() } : { mnemonic: secret }),
+          ...withPassphrase(),
+          ...withCurrent(),
+          replace,
+        }),
       'The key was imported.',
     );
   };
@@ -65,7 +78,10 @@ export function WalletPanel({ status, hasFaucet, onChanged }: { status: WalletSt
           <p className="muted small">
             {status.vault === 'os-keychain'
               ? 'The key is kept by the system keychain.'
-              : 'The key is kept in an encrypted keystore file in the data folder.'}
+              : 'The key is kept in an encrypted keystore file in the data folder.'}{' '}
+            {status.isUnlocked
+              ? `It locks itself after ${status.idleLockMinutes} minutes without a signature.`
+              : 'Unlock it to sign; it locks itself again when left idle.'}
           </p>
           <div className="row">
             {!status.isUnlocked && asksPassphrase && (
@@ -123,7 +139,22 @@ export function WalletPanel({ status, hasFaucet, onChanged }: { status: WalletSt
             void (mode === 'create' ? create() : importKey());
           }}
         >
-          {replace && <p className="warning">This replaces the current wallet. Keep its key elsewhere if you still need it.</p>}
+          {replace && (
+            <p className="warning">
+              This replaces the current wallet. Its key is first backed up, still encrypted, to the data folder (wallet/backups).
+            </p>
+          )}
+          {asksCurrent && (
+            <label>
+              Current wallet passphrase
+              <input
+                type="password"
+                autoComplete="current-password"
+                value={currentPassphrase}
+                onChange={(e) => setCurrentPassphrase(e.target.value)}
+              />
+            </label>
+          )}
           {mode === 'import' && (
             <label>
               Private key or mnemonic
@@ -146,7 +177,11 @@ export function WalletPanel({ status, hasFaucet, onChanged }: { status: WalletSt
             <button type="button" onClick={() => setMode('idle')}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={!isPassphraseOk || (mode === 'import' && secret.trim() === '')}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={!isPassphraseOk || (asksCurrent && currentPassphrase === '') || (mode === 'import' && secret.trim() === '')}
+            >
               {mode === 'create' ? 'Create' : 'Import'}
             </button>
           </div>

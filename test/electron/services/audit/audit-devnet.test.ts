@@ -54,7 +54,7 @@ describe('audit log against the devnet, behind loopback taps', () => {
       });
       itemIds.push(imported.itemId as string);
     }
-    const queued = await services.submissions.submit({ datanetId, itemIds });
+    const queued = await services.submissions.submitSelection(datanetId, itemIds);
     await services.submissionQueue.settle([queued.id]);
     expect((await services.submissions.get(queued.id)).status).toBe('accepted');
 

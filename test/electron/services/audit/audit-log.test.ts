@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { AuditLog, auditEndpoint } from '../../../../electron/services/audit/audit-log';
-import { auditedFetch, auditedFetchRequest, rpcMethodsOf } from '../../../../electron/services/audit/outbound';
+import { auditedFetchRequest, rpcMethodsOf, sendOutbound } from '../../../../electron/services/audit/outbound';
 import { openDatabase, type Database } from '../../../../electron/services/db/database';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,9 +60,8 @@ describe('audit log', () => {
   });
 
   it('records fetch requests of the validator client before they are sent', async () => {
-    const send = auditedFetch(audit, 'validator');
     const body = JSON.stringify({ manifest: 'm' });
-    await send(`${baseUrl}/submissions`, { method: 'POST', body });
+    await sendOutbound(audit, { channel: 'validator', url: `${baseUrl}/submissions`, method: 'POST', body });
     expect(received.at(-1)?.toString()).toBe(body);
     const { entries } = await audit.list({ limit: 1, channel: 'validator' });
     expect(entries[0]).toMatchObject({ what: 'POST /submissions', bytes: body.length, contentSha256: sha(body) });
@@ -71,7 +70,9 @@ describe('audit log', () => {
   it('sends nothing when the transfer cannot be recorded', async () => {
     const failing = { recordOutbound: () => Promise.reject(new AppError('unavailable', 'no log')) };
     const before = received.length;
-    await expect(auditedFetch(failing, 'validator')(`${baseUrl}/health`)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(sendOutbound(failing, { channel: 'validator', url: `${baseUrl}/health`, method: 'GET' })).rejects.toMatchObject({
+      code: 'unavailable',
+    });
     const request = auditedFetchRequest(baseUrl, failing);
     request.body = new TextEncoder().encode('{}');
     await expect(request.send()).rejects.toThrow();

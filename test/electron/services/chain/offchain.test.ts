@@ -9,7 +9,7 @@ import { signContributionOffchain, verifyOffchainPackage } from '../../../../ele
 import { KeystoreVault } from '../../../../electron/services/wallet/keystore-vault';
 import { WalletService } from '../../../../electron/services/wallet/wallet-service';
 import { easArtifacts } from '../../../../devnet/eas-artifacts';
-import { easSdk } from '../../../../devnet/eas-sdk';
+import { easSdk } from '../../../../electron/services/chain/eas-sdk';
 import { createOffchainVerifier } from '../../../../devnet/validator/offchain';
 import { makeTempDir } from '../../../helpers/temp-dir';
 import { OFFLINE_PROFILE } from '../submissions/helpers';

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { extractContent, PREVIEW_ROWS, type ExtractedContent } from '../../../../electron/services/library/extract';
 import { AppError, type ErrorCode } from '../../../../shared/errors';
 import { fileTypeOf, type FileType } from '../../../../shared/file-types';
+import { EXTRACTION_LIMITS } from '../../../../shared/import-rules';
+import { docxBomb, docxWithText, pdfWithPages } from '../../../helpers/attack-files';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/import');
 
@@ -70,6 +72,8 @@ describe('extractContent on malformed fixtures', () => {
     ['bad-line.jsonl', 'malformed_json', { line: 4, column: 24 }],
     ['not-object.jsonl', 'malformed_json', { line: 2 }],
     ['blank-lines.jsonl', 'empty_file'],
+    ['page-tree-bomb.pdf', 'too_many_pages', { pages: 100_000, limit: 5_000 }],
+    ['zip-bomb.docx', 'expanded_too_large', { reason: 'ratio' }],
   ];
 
   it.each(cases)('%s is refused with %s', async (name, code, details) => {
@@ -353,5 +357,26 @@ describe('extractContent on JSON', () => {
     const json = `{"text":"${'x'.repeat(50 * 1024 * 1024)}"`;
     const error = await rejection(extractContent(utf8(json), 'json'));
     expect(error.details).toEqual({ line: 1, column: json.length + 1 });
+  });
+});
+
+describe('extractContent limits', () => {
+  it('refuses a DOCX whose central directory declares 2 GiB, without inflating it', async () => {
+    const error = await rejection(extractContent(new Uint8Array(docxBomb(2 * 1024 * 1024 * 1024)), 'docx'));
+    expect(error.code).toBe('expanded_too_large');
+    expect(error.details).toMatchObject({ reason: 'total' });
+  });
+
+  it('reads a DOCX written by the same ZIP writer, so the bomb is refused for its size alone', async () => {
+    expect(text(await extractContent(new Uint8Array(docxWithText('Small and honest.')), 'docx'))).toBe('Small and honest.');
+  });
+
+  it('refuses more pages or more text than the limits allow', async () => {
+    const limits = { ...EXTRACTION_LIMITS, maxPdfPages: 3 };
+    expect(text(await extractContent(new Uint8Array(pdfWithPages(3)), 'pdf', { limits }))).toContain('page 3');
+    expect((await rejection(extractContent(new Uint8Array(pdfWithPages(4)), 'pdf', { limits }))).code).toBe('too_many_pages');
+    const short = { ...EXTRACTION_LIMITS, maxTextChars: 10 };
+    expect((await rejection(extractContent(utf8('eleven char'), 'txt', { limits: short }))).code).toBe('text_too_long');
+    expect((await rejection(extractContent(new Uint8Array(pdfWithPages(4)), 'pdf', { limits: short }))).code).toBe('text_too_long');
   });
 });

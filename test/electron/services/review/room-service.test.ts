@@ -62,13 +62,24 @@ describe('RoomService', () => {
     });
     const { itemKey } = await s.rooms.shareItem(room.id, own.itemId as string);
     const message = { kind: 'vote' as const, itemKey, vote: 'accept' as const, reason: 'ok', signedAt: 1 };
-    const prompt = await s.rooms.prepareSignature(room.id, message);
-    await expect(s.rooms.sign(room.id, { ...message, vote: 'reject' }, prompt.digest)).rejects.toMatchObject({ code: 'conflict' });
+    const shown = await s.rooms.prepareSignature(room.id, message);
+    // Another vote than the one shown, under the shown request and digest: refused, and the request is spent.
+    await expect(s.rooms.sign(room.id, { ...message, vote: 'reject' }, shown.digest, shown.requestId)).rejects.toMatchObject({
+      code: 'consent_required',
+    });
+    await expect(s.rooms.sign(room.id, message, shown.digest, shown.requestId)).rejects.toMatchObject({ code: 'consent_required' });
     await expect(s.rooms.prepareSignature(room.id, { ...message, itemKey: `0x${'ab'.repeat(32)}` })).rejects.toMatchObject({
       code: 'not_found',
     });
-    const signed = await s.rooms.sign(room.id, message, prompt.digest);
+    // Never prepared: refused.
+    await expect(s.rooms.sign(room.id, message, shown.digest, '6f1c7a52-94d4-4c1e-9a4f-3d2b1e0c9a87')).rejects.toMatchObject({
+      code: 'consent_required',
+    });
+    const prompt = await s.rooms.prepareSignature(room.id, message);
+    const signed = await s.rooms.sign(room.id, message, prompt.digest, prompt.requestId);
     expect(signed.signer).toBe((await s.wallet.address()).address);
+    // One consent signs once: the same request again is a replay.
+    await expect(s.rooms.sign(room.id, message, prompt.digest, prompt.requestId)).rejects.toMatchObject({ code: 'consent_required' });
 
     // Past the threshold, appends compact; the state is unchanged.
     const extra = new Y.Doc();

@@ -51,7 +51,7 @@ async function sign(s: Services, roomId: string, itemKey: string, vote: VoteChoi
   const message = { kind: 'vote' as const, itemKey, vote, reason, signedAt: Date.now() };
   const prompt = await s.rooms.prepareSignature(roomId, message);
   expect(prompt.fields.find((f) => f.label === 'vote')?.value).toBe(vote);
-  const { signer, signature } = await s.rooms.sign(roomId, message, prompt.digest);
+  const { signer, signature } = await s.rooms.sign(roomId, message, prompt.digest, prompt.requestId);
   return { itemKey, reviewer: signer, vote, reason, signedAt: message.signedAt, signature };
 }
 

@@ -65,7 +65,7 @@ describe('offline', () => {
     devnet = undefined;
 
     // Signed and attested off-chain at once, with no network.
-    const submitted = await services.submissions.submit({ datanetId, itemIds });
+    const submitted = await services.submissions.submitSelection(datanetId, itemIds);
     expect(submitted.status).toBe('attested_offchain');
     expect(submitted.offchainUid).not.toBeNull();
     await waitFor(async () => (await services.submissions.get(submitted.id)).attempts >= 2, 20_000);

@@ -135,7 +135,7 @@ describe('quota before signing', () => {
     expect(each).toBeGreaterThan(50);
     expect(each).toBeLessThan(100);
 
-    const reply = await api()('submissions.submit', { datanetId, itemIds: ids });
+    const reply = await api()('submissions.prepare', { datanetId, itemIds: ids });
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
     expect(reply.error.code).toBe('quota_exceeded');
@@ -179,13 +179,9 @@ describe('quota before signing', () => {
     expect(prompt.attestation.fields).toContainEqual({ label: 'manifestHash', value: manifestHash });
     expect(prompt.manifest.files[0]).toContainEqual({ label: 'sha256', value: manifest.files[0]?.sha256 });
     // What was shown is what gets signed: a stale manifest hash signs nothing.
-    const stale = await api()('submissions.submit', {
-      datanetId,
-      itemIds: [id],
-      createdAt: prepared.createdAt,
-      manifestHash: `0x${'ab'.repeat(32)}`,
-    });
-    expect(stale.ok === false && stale.error.code).toBe('conflict');
+    expect(prepared.prompt.fees.fields.map((f) => f.label)).toContain('cap: max cost per submission');
+    const stale = await api()('submissions.submit', { requestId: prepared.requestId, manifestHash: `0x${'ab'.repeat(32)}` });
+    expect(stale.ok === false && stale.error.code).toBe('consent_required');
     expect(await services.submissions.list(datanetId)).toEqual([]);
   });
 });

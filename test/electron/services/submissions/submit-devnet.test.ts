@@ -57,7 +57,9 @@ describe('submitting to the devnet', () => {
     const itemIds = await anonymisedItems(services, datanetId, 3);
     const { address } = await services.wallet.address();
 
-    const queued = await typedApi(services)('submissions.submit', { datanetId, itemIds });
+    const prepared = await typedApi(services)('submissions.prepare', { datanetId, itemIds });
+    expect(prepared.fees).toMatchObject({ isWithinCaps: true, capMaxFeePerGasWei: '100000000000' });
+    const queued = await typedApi(services)('submissions.submit', { requestId: prepared.requestId, manifestHash: prepared.manifestHash });
     expect(queued).toMatchObject({ status: 'attested_offchain', fileCount: 3, contributor: address, onchainUid: null, txHash: null });
     expect(queued.offchainUid).toMatch(/^0x[0-9a-f]{64}$/);
 
@@ -104,7 +106,7 @@ describe('submitting to the devnet', () => {
 
     // Quota counts it; submitting the same items again is the same submission.
     expect(await services.submissions.quota(datanetId)).toMatchObject({ usedFiles: 3, usedBytes: done.totalBytes });
-    expect((await services.submissions.submit({ datanetId, itemIds })).id).toBe(done.id);
+    expect((await services.submissions.submitSelection(datanetId, itemIds)).id).toBe(done.id);
     expect(await onchainContributions(rpc, devnet.profile, address)).toHaveLength(1);
   });
 
@@ -113,7 +115,7 @@ describe('submitting to the devnet', () => {
     const datanetId = await createDatanet(services, 'Batched');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++)
-      ids.push((await services.submissions.submit({ datanetId, itemIds: await anonymisedItems(services, datanetId, 2) })).id);
+      ids.push((await services.submissions.submitSelection(datanetId, await anonymisedItems(services, datanetId, 2))).id);
     await services.submissionQueue.settle(ids);
     const done = await Promise.all(ids.map((id) => services.submissions.get(id)));
     expect(done.map((s) => s.status)).toEqual(['accepted', 'accepted', 'accepted']);
@@ -129,14 +131,14 @@ describe('submitting to the devnet', () => {
     const { services } = await freshApp();
     const api = createDispatcher(services.handlers, (e) => console.error(e));
     const datanetId = await createDatanet(services, 'Small quota', { quota: { bytesPerDay: 3_000, filesPerSubmission: 3 } });
-    const first = await services.submissions.submit({ datanetId, itemIds: await anonymisedItems(services, datanetId, 2) });
+    const first = await services.submissions.submitSelection(datanetId, await anonymisedItems(services, datanetId, 2));
     await services.submissionQueue.settle([first.id]);
     expect((await services.submissions.get(first.id)).status).toBe('accepted');
     const quota = await services.submissions.quota(datanetId);
     expect(quota.bytesLeft).toBe(3_000 - first.totalBytes);
 
     const more = await anonymisedItems(services, datanetId, 4);
-    const refused = await api('submissions.submit', { datanetId, itemIds: more });
+    const refused = await api('submissions.prepare', { datanetId, itemIds: more });
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
     expect(refused.error.code).toBe('quota_exceeded');
@@ -148,7 +150,7 @@ describe('submitting to the devnet', () => {
     // The first batch of the plan fits, and goes through.
     const today = plan.batches.filter((b) => b.day === quota.day).flatMap((b) => b.itemIds);
     expect(today.length).toBeGreaterThan(0);
-    const second = await services.submissions.submit({ datanetId, itemIds: today });
+    const second = await services.submissions.submitSelection(datanetId, today);
     await services.submissionQueue.settle([second.id]);
     expect((await services.submissions.get(second.id)).status).toBe('accepted');
   });
@@ -160,7 +162,7 @@ describe('without ether', () => {
     const { faucetUrl: _faucet, ...withoutFaucet } = devnet.profile;
     await services.network.setProfile(withoutFaucet);
     const datanetId = await createDatanet(services, 'No ether');
-    const submitted = await services.submissions.submit({ datanetId, itemIds: await anonymisedItems(services, datanetId, 2) });
+    const submitted = await services.submissions.submitSelection(datanetId, await anonymisedItems(services, datanetId, 2));
     await services.submissionQueue.settle([submitted.id]);
     const done = await services.submissions.get(submitted.id);
     expect(done).toMatchObject({ status: 'accepted', isOnchainSkipped: true, onchainUid: null, txHash: null });
@@ -197,7 +199,7 @@ describe('a kill at any step', () => {
 
     let halted = false;
     try {
-      const submitted = await services.submissions.submit({ datanetId, itemIds });
+      const submitted = await services.submissions.submitSelection(datanetId, itemIds);
       await services.submissionQueue.settle([submitted.id]);
     } catch (error) {
       if (!(error instanceof QueueHalt)) throw error;
@@ -220,6 +222,6 @@ describe('a kill at any step', () => {
     expect(onchain).toHaveLength(1);
     expect(onchain[0]).toMatchObject({ uid: done.onchainUid, manifestHash: done.manifestHash, txHash: done.txHash });
     // And submitting the same items after the restart is still the same submission.
-    expect((await reopened.submissions.submit({ datanetId, itemIds })).id).toBe(done.id);
+    expect((await reopened.submissions.submitSelection(datanetId, itemIds)).id).toBe(done.id);
   });
 });

@@ -1,11 +1,13 @@
-import { statSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isKeystoreJson, Wallet } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../../shared/api/dispatcher';
 import { walletMethods } from '../../../../shared/api/wallet';
 import { AppError } from '../../../../shared/errors';
+import type { KeyVault, StoredKey } from '../../../../electron/services/wallet/key-vault';
 import { KeystoreVault, KEYSTORE_FILE } from '../../../../electron/services/wallet/keystore-vault';
+import { SigningConsent } from '../../../../electron/services/wallet/signing-consent';
 import { WalletService } from '../../../../electron/services/wallet/wallet-service';
 import { createServices } from '../../../../electron/services/wiring';
 import { makeTempDir } from '../../../helpers/temp-dir';
@@ -76,9 +78,13 @@ describe('the wallet', () => {
     const other = Wallet.createRandom();
     expect(await codeOf(wallet.importKey({ privateKey: other.privateKey, passphrase: 'a long passphrase' }))).toBe('conflict');
     expect((await wallet.address()).address).toBe(MNEMONIC_ADDRESS);
-    expect(await wallet.importKey({ privateKey: other.privateKey.slice(2), passphrase: 'a long passphrase', replace: true })).toEqual({
-      address: other.address,
+    const replaced = await wallet.importKey({
+      privateKey: other.privateKey.slice(2),
+      passphrase: 'a long passphrase',
+      currentPassphrase: 'a long passphrase',
+      replace: true,
     });
+    expect(replaced).toMatchObject({ address: other.address, backupPath: expect.stringContaining(MNEMONIC_ADDRESS) });
     // The same key again is not a replacement.
     expect(await wallet.importKey({ privateKey: other.privateKey, passphrase: 'another passphrase' })).toEqual({ address: other.address });
   });
@@ -102,6 +108,125 @@ describe('the wallet', () => {
     expect((await wallet.status()).hasEnvironmentPassphrase).toBe(true);
     expect((await wallet.signer()).address).toBe(address);
     expect((await wallet.status()).isUnlocked).toBe(true);
+  });
+});
+
+/** A keychain-like vault (safeStorage cannot run outside Electron): no passphrase, key kept in memory. */
+class FakeKeychainVault implements KeyVault {
+  readonly kind = 'os-keychain' as const;
+  readonly needsPassphrase = false;
+  key: StoredKey | null = null;
+  backups: string[] = [];
+  async address(): Promise<string | null> {
+    return this.key?.address ?? null;
+  }
+  async save(key: StoredKey): Promise<void> {
+    this.key = key;
+  }
+  async open(): Promise<StoredKey> {
+    if (!this.key) throw new AppError('not_found', 'no wallet');
+    return this.key;
+  }
+  async backup(stamp: string): Promise<string> {
+    this.backups.push(`${stamp}-${this.key?.address}`);
+    return `backups/${stamp}-${this.key?.address}.json`;
+  }
+}
+
+describe('unlocking', () => {
+  it('forgets the unlocked key after the idle time: status says locked and signing is refused', async () => {
+    const tmp = makeTempDir();
+    cleanups.push(tmp.remove);
+    let clock = 1_000_000;
+    const wallet = new WalletService({
+      vault: new KeystoreVault(tmp.dir, { scryptN: SCRYPT_N }),
+      idleLockMs: 60_000,
+      now: () => clock,
+    });
+    await wallet.create({ passphrase: 'correct horse battery' });
+    const signer = await wallet.signer();
+    expect(await wallet.status()).toMatchObject({ isUnlocked: true, unlockedUntil: new Date(clock + 60_000).toISOString() });
+    // Using the key keeps it open: idle means without a signature.
+    clock += 59_000;
+    await signer.signTypedData({ name: 'x', chainId: 1 }, { T: [{ name: 'a', type: 'uint8' }] }, { a: 1 });
+    clock += 59_000;
+    expect((await wallet.status()).isUnlocked).toBe(true);
+    clock += 1_001;
+    expect(await wallet.status()).toMatchObject({ isUnlocked: false, unlockedUntil: null });
+    expect(await codeOf(signer.signTransaction({ to: MNEMONIC_ADDRESS, value: 1n, chainId: 1, nonce: 0, gasLimit: 21_000n }))).toBe(
+      'wallet_locked',
+    );
+    expect(await codeOf(wallet.signer())).toBe('wallet_locked');
+    await wallet.unlock({ passphrase: 'correct horse battery' });
+    expect((await wallet.signer()).address).toBe((await wallet.address()).address);
+  });
+
+  it('never opens a keychain wallet by itself: signing waits for an explicit unlock', async () => {
+    const vault = new FakeKeychainVault();
+    const first = new WalletService({ vault });
+    const { address } = await first.create({});
+    // A new start (the app restarted): the key is stored, nothing is unlocked.
+    const wallet = new WalletService({ vault });
+    expect(await wallet.status()).toMatchObject({ hasWallet: true, address, isUnlocked: false, needsPassphrase: false });
+    expect(await codeOf(wallet.signer())).toBe('wallet_locked');
+    expect((await wallet.status()).isUnlocked).toBe(false);
+    await wallet.unlock({});
+    expect((await wallet.signer()).address).toBe(address);
+  });
+});
+
+describe('replacing a wallet', () => {
+  it('refuses without the current passphrase or with a wrong one, leaving the old keystore as it was', async () => {
+    const { wallet, dir } = service('the environment passphrase');
+    const { address } = await wallet.create({ passphrase: 'the old passphrase' });
+    const before = readFileSync(join(dir, KEYSTORE_FILE), 'utf8');
+    // The environment's passphrase does not count: whoever reaches the contract must know the old one.
+    expect(await codeOf(wallet.create({ passphrase: 'a new passphrase', replace: true }))).toBe('wallet_locked');
+    expect(await codeOf(wallet.create({ passphrase: 'a new passphrase', replace: true, currentPassphrase: 'not the old one' }))).toBe(
+      'invalid_input',
+    );
+    expect(
+      await codeOf(
+        wallet.importKey({
+          privateKey: Wallet.createRandom().privateKey,
+          passphrase: 'a new passphrase',
+          replace: true,
+          currentPassphrase: 'the environment passphrase',
+        }),
+      ),
+    ).toBe('invalid_input');
+    expect(readFileSync(join(dir, KEYSTORE_FILE), 'utf8')).toBe(before);
+    expect((await wallet.address()).address).toBe(address);
+    expect(existsSync(join(dir, 'backups')) ? readdirSync(join(dir, 'backups')) : []).toEqual([]);
+  });
+
+  it('with the right passphrase, first writes an owner-only encrypted backup that opens to the old address', async () => {
+    const { wallet, dir } = service();
+    const { address: old } = await wallet.create({ passphrase: 'the old passphrase' });
+    const result = await wallet.create({ passphrase: 'a new passphrase', replace: true, currentPassphrase: 'the old passphrase' });
+    expect(result.address).not.toBe(old);
+    const backupPath = result.backupPath as string;
+    expect(backupPath.startsWith(join(dir, 'backups'))).toBe(true);
+    expect(backupPath.endsWith(`-${old}.json`)).toBe(true);
+    expect(statSync(backupPath).mode & 0o777).toBe(0o600);
+    const backup = readFileSync(backupPath, 'utf8');
+    expect(isKeystoreJson(backup)).toBe(true);
+    expect((await Wallet.fromEncryptedJson(backup, 'the old passphrase')).address).toBe(old);
+    expect((await wallet.address()).address).toBe(result.address);
+  });
+
+  it('asks the native prompt before replacing a keychain wallet; a refusal keeps it', async () => {
+    const vault = new FakeKeychainVault();
+    let answer = false;
+    const wallet = new WalletService({ vault, consent: new SigningConsent({ prompt: { confirm: async () => answer } }) });
+    const { address } = await wallet.create({});
+    expect(await codeOf(wallet.create({ replace: true }))).toBe('consent_required');
+    expect((await wallet.address()).address).toBe(address);
+    expect(vault.backups).toEqual([]);
+    answer = true;
+    const replaced = await wallet.create({ replace: true });
+    expect(replaced.backupPath).toContain(address);
+    expect(vault.backups).toHaveLength(1);
   });
 });
 
@@ -140,6 +265,11 @@ describe('the wallet contract', () => {
       ['wallet.import', { privateKey: Wallet.createRandom().privateKey, passphrase }],
       ['wallet.create', { passphrase }],
       ['wallet.create', { passphrase, replace: true }],
+      ['wallet.create', { passphrase, replace: true, currentPassphrase: 'not the passphrase' }],
+      ['wallet.create', { passphrase, replace: true, currentPassphrase: passphrase }],
+      ['wallet.settings', {}],
+      ['wallet.updateSettings', { idleLockMinutes: 5, maxFeePerGasGwei: 50 }],
+      ['wallet.updateSettings', { idleLockMinutes: 0 }],
       ['wallet.balance', {}],
       ['wallet.fund', {}],
       ['wallet.lock', {}],
