@@ -51,6 +51,10 @@ export const ERROR_CODES = [
   'not_anonymised',
   // anonymisation: a table's quasi-identifiers leave groups smaller than the policy's k (details.groups)
   'k_anonymity_violation',
+  // the wallet's ether does not cover a transaction's highest fee (details: address, balanceWei, neededWei)
+  'insufficient_funds',
+  // the Datanet needs a curator's approval to join: the request is on chain, join again once approved
+  'approval_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

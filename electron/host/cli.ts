@@ -14,10 +14,12 @@ import { EMBEDDING_USAGE, EMBEDDING_VALUED, runEmbeddingCommand } from './cli-em
 import { SUBMIT_USAGE, SUBMIT_VALUED, runOfflineSubmitCommand, runSubmitCommand } from './cli-submit';
 import { REWARDS_USAGE, REWARDS_VALUED, rewardsOptionsFrom, runRewardsCommand } from './cli-rewards';
 import { ANONYMISE_USAGE, ANONYMISE_VALUED, runAnonymiseCommand, runOfflineAnonymiseCommand } from './cli-anonymise';
+import { DATANET_USAGE, DATANET_VALUED, runDatanetCommand } from './cli-datanets';
 
 const USAGE = `usage: datanet-desk [--data-dir DIR] COMMAND
   datanet create --name NAME [--domain D] [--description TEXT] [--policy FILE.json]
   datanet list
+${DATANET_USAGE}
   import --datanet ID PATH...
   dp calibrate --mechanism laplace|gaussian|randomized-response --epsilon E [--delta D] [--sensitivity S] [--k K]
 ${EMBEDDING_USAGE}
@@ -41,6 +43,7 @@ const VALUED = [
   ...SUBMIT_VALUED,
   ...REWARDS_VALUED,
   ...ANONYMISE_VALUED,
+  ...DATANET_VALUED,
 ];
 
 function print(value: unknown): void {
@@ -126,6 +129,7 @@ async function run(argv: string[], services: () => Promise<Services>): Promise<v
   if (await runSubmitCommand(command, sub, options, s, dispatch, print)) return;
   if (await runRewardsCommand(command, options, dispatch, print)) return;
   if (await runAnonymiseCommand(command, sub, dispatch, print)) return;
+  if (await runDatanetCommand(command, sub, rest, options, dispatch, print)) return;
   if (command === 'datanet' && sub === 'create') {
     const name = options.get('name');
     if (!name) throw new AppError('invalid_input', '--name is required.');

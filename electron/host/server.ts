@@ -67,8 +67,6 @@ export type HostServerOptions = {
    * each time so a changed profile applies at the page's next load. Absent: own origin only.
    */
   contentSecurityPolicy?: () => Promise<string>;
-  /** Tighter bounds than HOST_LIMITS (tests of the bounds themselves). */
-  limits?: Partial<HostLimits>;
 };
 
 const TOKEN_PARAM = 'token';
@@ -156,7 +154,7 @@ async function serveStatic(
  *   can send whatever Origin header it likes).
  */
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
-  const limits: HostLimits = { ...HOST_LIMITS, ...options.limits };
+  const limits = HOST_LIMITS;
   const token = randomBytes(32).toString('base64url');
   const secret = digest(token);
   const currentPolicy = async (): Promise<string> => {

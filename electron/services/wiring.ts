@@ -30,6 +30,11 @@ import { rewardsHandlers } from './rewards/handlers';
 import { RewardsService, type RewardsOptions } from './rewards/rewards-service';
 import { roomHandlers } from './review/handlers';
 import { RoomService } from './review/room-service';
+import { SharedDatanetService } from './datanets/shared-datanet-service';
+import { sharedDatanetHandlers } from './datanets/shared-handlers';
+import { GovernanceService } from './governance/governance-service';
+import { governanceHandlers } from './governance/handlers';
+import { WalletSettingsStore } from './wallet/wallet-settings';
 
 export type HostKind = 'electron' | 'node';
 
@@ -88,6 +93,8 @@ export type Services = {
   submissionQueue: SubmissionQueue;
   rewards: RewardsService;
   rooms: RoomService;
+  sharedDatanets: SharedDatanetService;
+  governance: GovernanceService;
   /** The start-up check that tightened the data folder's modes (runs beside the rest of start-up). */
   permissions: Promise<PermissionReport>;
   close(): Promise<void>;
@@ -193,8 +200,22 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     consent: submitting.consent,
   });
 
+  const walletSettings = new WalletSettingsStore(db);
+  const sharedDeps = {
+    db,
+    datanets,
+    network: submitting.network,
+    wallet: submitting.wallet,
+    walletSettings: () => walletSettings.get(),
+    outbound: audit,
+  };
+  const sharedDatanets = new SharedDatanetService(sharedDeps);
+  const governance = new GovernanceService({ ...sharedDeps, shared: sharedDatanets });
+
   const handlers: Handlers = {
     ...submitting.handlers,
+    ...sharedDatanetHandlers(sharedDatanets),
+    ...governanceHandlers(governance),
     ...roomHandlers(rooms),
     ...anonymiseHandlers(anonymise),
     ...rewardsHandlers(rewards),
@@ -283,6 +304,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     submissionQueue: submitting.queue,
     rewards,
     rooms,
+    sharedDatanets,
+    governance,
     permissions,
     async close() {
       if (isClosed) return;

@@ -5,6 +5,7 @@ import { auditMethods } from './audit';
 import { datanetMethods } from './datanets';
 import { dpMethods } from './dp';
 import { embeddingEvents, embeddingMethods } from './embeddings';
+import { governanceMethods } from './governance';
 import { libraryEvents, libraryMethods } from './library';
 import { networkMethods } from './network';
 import { rewardsEvents, rewardsMethods } from './rewards';
@@ -26,6 +27,7 @@ export const methods = {
   ...auditMethods,
   ...anonymiseMethods,
   ...roomMethods,
+  ...governanceMethods,
 } as const;
 /** Every event the host pushes to renderers. */
 export const events = {
@@ -76,3 +78,4 @@ export * from './rewards';
 export * from './audit';
 export * from './anonymise';
 export * from './rooms';
+export * from './governance';

@@ -96,6 +96,15 @@ export class DatanetService {
   async update(change: { id: string; name?: string; domain?: string; description?: string; policy?: Policy }): Promise<Datanet> {
     const current = await this.get(change.id);
     const policyChanged = change.policy !== undefined && JSON.stringify(change.policy) !== JSON.stringify(current.policy);
+    if (policyChanged) {
+      const shared = await this.db.query('select 1 from shared_datanets where datanet_id = $1', [change.id]);
+      // A shared Datanet's policy is the chain's; a local edit would diverge from what the validator enforces.
+      if (shared.rows.length > 0) {
+        throw new AppError('conflict', "This Datanet's policy is set by its on-chain governance: propose the change instead.", {
+          field: 'policy',
+        });
+      }
+    }
     const nextVersion = policyChanged ? current.policyVersion + 1 : current.policyVersion;
     try {
       await this.db.transaction(async (tx) => {

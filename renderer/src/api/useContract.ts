@@ -82,12 +82,28 @@ export type Mutation<M extends MethodName> = {
   reset: () => void;
 };
 
-export type Actions = {
-  /** Calls any method; the answer, or the error (also kept in `error`, which each new call clears). */
-  call: <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MutationResult<MethodOutput<M>>>;
+export type Task = {
+  /** Runs the work; its answer, or the error (also kept in `error`, which each new run clears). */
+  run: <T>(work: () => Promise<T>) => Promise<MutationResult<T>>;
   isRunning: boolean;
   error: AppError | null;
   reset: () => void;
+};
+
+/** Work of several contract calls started by one button (calls that must follow each other), with one running flag and error. */
+export function useTask(): Task {
+  const [controller] = useState(createMutationController);
+  const snapshot = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+  useEffect(() => {
+    controller.start();
+    return () => controller.stop();
+  }, [controller]);
+  return { run: controller.run, isRunning: snapshot.isRunning, error: snapshot.error, reset: controller.reset };
+}
+
+export type Actions = Omit<Task, 'run'> & {
+  /** Calls any method; the answer, or the error (also kept in `error`, which each new call clears). */
+  call: <M extends MethodName>(method: M, input: MethodInput<M>) => Promise<MutationResult<MethodOutput<M>>>;
 };
 
 /**
@@ -96,17 +112,9 @@ export type Actions = {
  */
 export function useActions(): Actions {
   const api = useApi();
-  const [controller] = useState(createMutationController);
-  const snapshot = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
-  useEffect(() => {
-    controller.start();
-    return () => controller.stop();
-  }, [controller]);
-  const call = useCallback(
-    <M extends MethodName>(method: M, input: MethodInput<M>) => controller.run(() => api.call(method, input)),
-    [controller, api],
-  );
-  return { call, isRunning: snapshot.isRunning, error: snapshot.error, reset: controller.reset };
+  const { run, isRunning, error, reset } = useTask();
+  const call = useCallback(<M extends MethodName>(method: M, input: MethodInput<M>) => run(() => api.call(method, input)), [run, api]);
+  return { call, isRunning, error, reset };
 }
 
 /** Calls a contract method on demand (a button), keeping whether it runs and its last error. */

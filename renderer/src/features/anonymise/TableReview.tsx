@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ColumnSummary, ExportResult, TableReview as TableReviewState } from '../../../../shared/api/anonymise';
 import type { AppError } from '../../../../shared/errors';
 import {
@@ -9,9 +9,9 @@ import {
   type Generalisation,
   type KGroup,
 } from '../../../../shared/pii/tables';
-import { useApi, useEvent } from '../../api/ApiContext';
+import { useActions, useMutation, useQuery } from '../../api/useContract';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 import { COLUMN_ACTION_NAMES, GENERALISATION_NAMES, percent, TYPE_NAMES } from './entity-style';
 import { ReportView } from './ReportView';
 import { useDetectionRun } from './useDetectionRun';
@@ -35,61 +35,63 @@ function refusalOf(error: AppError): Refusal | null {
 
 /** Review of a table item: what each column holds, its policy, the quasi-identifiers and the k-anonymity check. */
 export function TableReview({ itemId, onExported }: { itemId: string; onExported?: () => void }) {
-  const api = useApi();
   const detection = useDetectionRun(itemId);
-  const [review, setReview] = useState<TableReviewState | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [refusal, setRefusal] = useState<Refusal | null>(null);
-  const [exported, setExported] = useState<ExportResult | null>(null);
-  const [isExporting, setIsExporting] = useState(false);
-
-  const refresh = useCallback(() => {
-    api.call('anonymise.columns', { itemId }).then(setReview, (e: unknown) => setError(toAppError(e)));
-  }, [api, itemId]);
-  useEffect(refresh, [refresh, detection.run.outcome]);
-  useEvent(
-    'anonymise.changed',
-    useCallback((p: { itemId: string }) => p.itemId === itemId && refresh(), [itemId, refresh]),
+  const columns = useQuery(
+    'anonymise.columns',
+    { itemId },
+    { refreshOn: [{ event: 'anonymise.changed', when: (p) => p.itemId === itemId }] },
   );
+  const review: TableReviewState | null = columns.data ?? null;
+  const actions = useActions();
+  const exporting = useMutation('anonymise.export');
+  const [exported, setExported] = useState<ExportResult | null>(null);
+
+  // A finished scan brings new detections: read the columns again.
+  const lastOutcome = useRef(detection.run.outcome);
+  const { retry: reload } = columns;
+  useEffect(() => {
+    if (detection.run.outcome !== lastOutcome.current) {
+      lastOutcome.current = detection.run.outcome;
+      reload();
+    }
+  }, [detection.run.outcome, reload]);
 
   const setPolicy = async (
     column: string,
     change: { action?: ColumnAction; generalisation?: Generalisation | null; isQuasiIdentifier?: boolean },
   ): Promise<void> => {
-    setError(null);
-    setRefusal(null);
-    try {
-      const next = await api.call('anonymise.setColumnPolicy', { itemId, column, ...change });
-      setReview((r) => r && { ...r, columns: r.columns.map((c) => (c.column === column ? next : c)) });
-    } catch (e) {
-      setError(toAppError(e));
-      refresh();
-    }
+    exporting.reset();
+    columns.clearError();
+    const done = await actions.call('anonymise.setColumnPolicy', { itemId, column, ...change });
+    if (done.isOk) columns.setData((r) => ({ ...r, columns: r.columns.map((c) => (c.column === column ? done.value : c)) }));
+    else reload();
   };
 
   const exportVersion = async (): Promise<void> => {
-    setIsExporting(true);
-    setError(null);
-    setRefusal(null);
-    try {
-      setExported(await api.call('anonymise.export', { itemId }));
+    actions.reset();
+    columns.clearError();
+    const done = await exporting.run({ itemId });
+    if (done.isOk) {
+      setExported(done.value);
       onExported?.();
-    } catch (e) {
-      const err = toAppError(e);
-      const r = refusalOf(err);
-      if (r) setRefusal(r);
-      else setError(err);
-      setExported(null);
-    } finally {
-      setIsExporting(false);
-    }
+    } else setExported(null);
+  };
+
+  // A k-anonymity refusal is shown with its groups instead of as a plain error.
+  const refusal = exporting.error ? refusalOf(exporting.error) : null;
+  const error = actions.error ?? (refusal ? null : exporting.error) ?? columns.error;
+  const dismiss = (): void => {
+    if (!error) return detection.clear();
+    actions.reset();
+    if (!refusal) exporting.reset();
+    columns.clearError();
   };
 
   const run = detection.run;
   if (!review) {
     return (
       <section className="anon-panel" aria-label="Anonymise">
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <ErrorNote error={error} onDismiss={dismiss} />
         {!error && <p className="muted">Loading…</p>}
       </section>
     );
@@ -99,7 +101,7 @@ export function TableReview({ itemId, onExported }: { itemId: string; onExported
 
   return (
     <section className="anon-panel" aria-label="Anonymise">
-      <ErrorNote error={error ?? run.error} onDismiss={() => (error ? setError(null) : detection.clear())} />
+      <ErrorNote error={error ?? run.error} onDismiss={dismiss} />
       {review.isRequired && <p className="small muted">This Datanet requires an anonymised version before an item can be submitted.</p>}
       <DetectionToolbar
         detection={detection}
@@ -185,8 +187,8 @@ export function TableReview({ itemId, onExported }: { itemId: string; onExported
       )}
 
       <div className="actions anon-actions">
-        <button type="button" className="primary" onClick={() => void exportVersion()} disabled={isExporting || isRunning}>
-          {isExporting ? 'Exporting…' : 'Export anonymised version'}
+        <button type="button" className="primary" onClick={() => void exportVersion()} disabled={exporting.isRunning || isRunning}>
+          {exporting.isRunning ? 'Exporting…' : 'Export anonymised version'}
         </button>
       </div>
       {exported && <ReportView result={exported} />}

@@ -1,12 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { BudgetStatusData } from '../../../../shared/api/dp';
 import type { MethodOutput } from '../../../../shared/api/index';
 import type { ItemDetail } from '../../../../shared/api/library';
 import type { ColumnDpConfig, DpMechanism, DpTreatment } from '../../../../shared/dp/column-config';
-import type { AppError } from '../../../../shared/errors';
 import type { Policy } from '../../../../shared/policy';
-import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useActions, useQuery } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 
 const MECHANISMS: Record<Exclude<DpTreatment, 'ignore'>, DpMechanism[]> = {
   numeric: ['laplace', 'gaussian'],
@@ -85,30 +84,17 @@ export function BudgetTable({ status, label = 'Privacy budget' }: { status: Budg
 
 /** Per-column DP configuration for a table item, a preview of the expected error, apply, and the ledger. */
 export function DpPanel({ item, policy, onApplied }: { item: ItemDetail; policy: Policy; onApplied: () => void }) {
-  const api = useApi();
   const columns = useMemo(() => item.table?.columns ?? [], [item.table]);
   const [forms, setForms] = useState<ColumnForm[]>(() => columns.map((_, i) => guess((item.table?.rows ?? []).map((r) => r[i] ?? ''))));
   const [epsilon, setEpsilon] = useState(String(policy.dp.perRecordEpsilon ?? 1));
   const [delta, setDelta] = useState(String(policy.dp.delta ?? 0));
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [budget, setBudget] = useState<BudgetStatusData[] | null>(null);
-  const [entries, setEntries] = useState<{ id: string; createdAt: string; mechanism: string; epsilon: number; operation: string }[]>([]);
-  const [error, setError] = useState<AppError | null>(null);
+  const ledger = useQuery('dp.budget', { itemId: item.id });
+  const budget = ledger.data?.status ?? null;
+  const entries = ledger.data?.entries ?? [];
+  const actions = useActions();
   const [status, setStatus] = useState('');
   const [summary, setSummary] = useState<MethodOutput<'dp.apply'>['summary']>([]);
-
-  const refreshBudget = useCallback(async () => {
-    try {
-      const b = await api.call('dp.budget', { itemId: item.id });
-      setBudget(b.status);
-      setEntries(b.entries);
-    } catch (e) {
-      setError(toAppError(e));
-    }
-  }, [api, item.id]);
-  useEffect(() => {
-    void refreshBudget();
-  }, [refreshBudget]);
 
   const active = forms.filter((f) => f.treatment !== 'ignore').length;
   const configs = columns.map((c, i) => toConfig(c, forms[i] as ColumnForm, active > 0 ? 1 / active : 0));
@@ -119,22 +105,23 @@ export function DpPanel({ item, policy, onApplied }: { item: ItemDetail; policy:
   };
 
   const run = async (kind: 'preview' | 'apply'): Promise<void> => {
-    setError(null);
+    ledger.clearError();
     setStatus('');
-    try {
-      if (kind === 'preview') setPreview(await api.call('dp.preview', input));
-      else {
-        const r = await api.call('dp.apply', input);
-        setStatus(`Applied: a new version with noise on ${r.applied.columns.length} column(s), ε ${fmt(r.applied.totalEpsilon)}.`);
-        setSummary(r.summary);
-        setPreview(null);
-        await refreshBudget();
-        onApplied();
-      }
-    } catch (e) {
-      setError(toAppError(e));
+    if (kind === 'preview') {
+      const done = await actions.call('dp.preview', input);
+      if (done.isOk) setPreview(done.value);
+      return;
     }
+    const done = await actions.call('dp.apply', input);
+    if (!done.isOk) return;
+    const r = done.value;
+    setStatus(`Applied: a new version with noise on ${r.applied.columns.length} column(s), ε ${fmt(r.applied.totalEpsilon)}.`);
+    setSummary(r.summary);
+    setPreview(null);
+    ledger.retry();
+    onApplied();
   };
+  const error = actions.error ?? ledger.error;
 
   return (
     <section className="dp-panel" aria-label="Differential privacy">
@@ -256,7 +243,13 @@ export function DpPanel({ item, policy, onApplied }: { item: ItemDetail; policy:
           })}
         </tbody>
       </table>
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote
+        error={error}
+        onDismiss={() => {
+          actions.reset();
+          ledger.clearError();
+        }}
+      />
       {status && (
         <p role="status" className="dp-status">
           {status}

@@ -1,45 +1,35 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ItemQuality } from '../../../../shared/api/embeddings';
-import type { AppError } from '../../../../shared/errors';
-import { useApi, useEvent } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useMutation, useQuery } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 import { DUPLICATE_KIND_LABELS, percent, relevanceLabel } from './format';
 import './embeddings.css';
 
 /** An item's relevance to its Datanet and its near-duplicates, with the override that lets a flagged copy be submitted. */
 export function ItemQualityBlock({ itemId, onOpenItem }: { itemId: string; onOpenItem?: (itemId: string) => void }) {
-  const api = useApi();
-  const [quality, setQuality] = useState<ItemQuality | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [isSaving, setIsSaving] = useState(false);
-
-  const refresh = useCallback(() => {
-    api.call('embeddings.itemQuality', { itemId }).then(setQuality, (e: unknown) => setError(toAppError(e)));
-  }, [api, itemId]);
-  useEffect(refresh, [refresh]);
-  useEvent('embeddings.changed', refresh);
+  const query = useQuery('embeddings.itemQuality', { itemId }, { refreshOn: ['embeddings.changed'] });
+  const quality = query.data ?? null;
+  const override = useMutation('embeddings.overrideDuplicate');
 
   const setOverride = async (isOverridden: boolean): Promise<void> => {
-    setIsSaving(true);
-    setError(null);
+    query.clearError();
     // The box shows the choice at once (a controlled checkbox would otherwise snap back until the host answers).
-    setQuality((q) => q && { ...q, isOverridden });
-    try {
-      const saved = await api.call('embeddings.overrideDuplicate', { itemId, isOverridden });
-      setQuality((q) => q && { ...q, isOverridden: saved.isOverridden, isBlocked: saved.isBlocked });
-    } catch (e) {
-      setError(toAppError(e));
-      refresh();
-    } finally {
-      setIsSaving(false);
-    }
+    query.setData((q) => ({ ...q, isOverridden }));
+    const done = await override.run({ itemId, isOverridden });
+    if (done.isOk) query.setData((q) => ({ ...q, isOverridden: done.value.isOverridden, isBlocked: done.value.isBlocked }));
+    else query.retry();
   };
+  const error = override.error ?? query.error;
 
   const earlier = quality?.duplicates.filter((d) => d.isEarlier) ?? [];
   return (
     <section className="embeddings-block" aria-label="Quality">
       <h3>Quality</h3>
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote
+        error={error}
+        onDismiss={() => {
+          override.reset();
+          query.clearError();
+        }}
+      />
       {quality && quality.state === 'none' && (
         <p className="muted small">Not embedded yet: embed the Datanet's items to see relevance and duplicates.</p>
       )}
@@ -92,7 +82,7 @@ export function ItemQualityBlock({ itemId, onOpenItem }: { itemId: string; onOpe
                     <input
                       type="checkbox"
                       checked={quality.isOverridden}
-                      disabled={isSaving}
+                      disabled={override.isRunning}
                       onChange={(e) => void setOverride(e.target.checked)}
                     />{' '}
                     Submit anyway (not a duplicate)

@@ -1,56 +1,44 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { EmbeddingStatus } from '../../../../shared/api/embeddings';
-import type { AppError } from '../../../../shared/errors';
-import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useActions, useQuery, type MutationResult } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 import { SOURCE_LABELS, shortVersion } from './format';
 import './embeddings.css';
 
 /** Settings for the embedding model: which one is active and from where, a model folder, import for air-gapped machines, network use. */
 export function ModelStatusBlock() {
-  const api = useApi();
-  const [status, setStatus] = useState<EmbeddingStatus | null>(null);
-  const [folder, setFolder] = useState('');
+  const query = useQuery('embeddings.status', {});
+  const status = query.data ?? null;
+  const actions = useActions();
+  const isBusy = actions.isRunning;
+  // null: show the stored folder; the reviewer's typing replaces it until the next save.
+  const [editedFolder, setFolder] = useState<string | null>(null);
+  const folder = editedFolder ?? status?.settings.modelDir ?? '';
   const [importPath, setImportPath] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<AppError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
 
-  useEffect(() => {
-    api.call('embeddings.status', {}).then(
-      (s) => {
-        setStatus(s);
-        setFolder(s.settings.modelDir ?? '');
-      },
-      (e: unknown) => setError(toAppError(e)),
-    );
-  }, [api]);
-
-  const act = async (work: () => Promise<EmbeddingStatus>, done: string): Promise<void> => {
-    setIsBusy(true);
-    setError(null);
+  const act = async (work: Promise<MutationResult<EmbeddingStatus>>, done: string): Promise<void> => {
+    query.clearError();
     setNote('');
-    try {
-      const s = await work();
-      setStatus(s);
-      setFolder(s.settings.modelDir ?? '');
-      setNote(done);
-    } catch (e) {
-      setError(toAppError(e));
-    } finally {
-      setIsBusy(false);
-    }
+    const result = await work;
+    if (!result.isOk) return;
+    // The answer is the whole status; without a first one there is nothing to replace, so read it.
+    if (status) query.setData(() => result.value);
+    else query.retry();
+    setFolder(null);
+    setNote(done);
   };
 
   const saveFolder = (e: FormEvent): void => {
     e.preventDefault();
-    void act(() => api.call('embeddings.configure', { modelDir: folder.trim() === '' ? null : folder.trim() }), 'Model folder saved.');
+    void act(actions.call('embeddings.configure', { modelDir: folder.trim() === '' ? null : folder.trim() }), 'Model folder saved.');
   };
   const importFolder = (e: FormEvent): void => {
     e.preventDefault();
     if (!importPath.trim()) return;
-    void act(() => api.call('embeddings.importModel', { path: importPath.trim() }), 'Model imported into this computer’s cache.');
+    void act(actions.call('embeddings.importModel', { path: importPath.trim() }), 'Model imported into this computer’s cache.');
   };
+  const error = actions.error ?? query.error;
 
   return (
     <section className="embeddings-block form" aria-label="Embedding model">
@@ -102,10 +90,7 @@ export function ModelStatusBlock() {
           disabled={isBusy || !status}
           onChange={(e) => {
             const allowNetwork = e.target.checked;
-            void act(
-              () => api.call('embeddings.configure', { allowNetwork }),
-              allowNetwork ? 'Downloads allowed.' : 'Downloads turned off.',
-            );
+            void act(actions.call('embeddings.configure', { allowNetwork }), allowNetwork ? 'Downloads allowed.' : 'Downloads turned off.');
           }}
         />{' '}
         Allow downloading the model from the Hugging Face hub
@@ -115,7 +100,13 @@ export function ModelStatusBlock() {
           {note}
         </p>
       )}
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote
+        error={error}
+        onDismiss={() => {
+          actions.reset();
+          query.clearError();
+        }}
+      />
     </section>
   );
 }

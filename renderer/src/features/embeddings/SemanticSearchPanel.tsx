@@ -1,50 +1,38 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { SearchHit } from '../../../../shared/api/embeddings';
-import type { MethodOutput } from '../../../../shared/api/index';
-import type { AppError } from '../../../../shared/errors';
-import { useApi, useEvent } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useMutation, useQuery } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 import { EmbedProgress } from './EmbedProgress';
 import './embeddings.css';
 
-type Coverage = MethodOutput<'embeddings.coverage'>;
-
 /** Semantic search over a Datanet's items, with how many are embedded and a button to embed the rest. */
 export function SemanticSearchPanel({ datanetId, onOpenItem }: { datanetId: string; onOpenItem?: (itemId: string) => void }) {
-  const api = useApi();
   const [query, setQuery] = useState('');
   const [k, setK] = useState(10);
   const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const [coverage, setCoverage] = useState<Coverage | null>(null);
-  const [isSearching, setIsSearching] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-
-  const refresh = useCallback(() => {
-    api.call('embeddings.coverage', { datanetId }).then(setCoverage, (e: unknown) => setError(toAppError(e)));
-  }, [api, datanetId]);
-  useEffect(refresh, [refresh]);
-  useEvent(
-    'embeddings.changed',
-    useCallback((p: { datanetId: string }) => p.datanetId === datanetId && refresh(), [datanetId, refresh]),
+  const isOfDatanet = (p: { datanetId: string }): boolean => p.datanetId === datanetId;
+  const coverageQuery = useQuery(
+    'embeddings.coverage',
+    { datanetId },
+    {
+      refreshOn: [
+        { event: 'embeddings.changed', when: isOfDatanet },
+        { event: 'items.changed', when: isOfDatanet },
+      ],
+    },
   );
-  useEvent(
-    'items.changed',
-    useCallback((p: { datanetId: string }) => p.datanetId === datanetId && refresh(), [datanetId, refresh]),
-  );
+  const coverage = coverageQuery.data ?? null;
+  const searching = useMutation('embeddings.search');
+  const isSearching = searching.isRunning;
 
   const search = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     if (!query.trim()) return;
-    setError(null);
-    setIsSearching(true);
-    try {
-      setHits(await api.call('embeddings.search', { datanetId, query, k }));
-    } catch (err) {
-      setError(toAppError(err));
-    } finally {
-      setIsSearching(false);
-    }
+    coverageQuery.clearError();
+    const done = await searching.run({ datanetId, query, k });
+    if (done.isOk) setHits(done.value);
   };
+  const error = searching.error ?? coverageQuery.error;
 
   const pending = coverage ? coverage.items - coverage.current : 0;
   return (
@@ -56,7 +44,7 @@ export function SemanticSearchPanel({ datanetId, onOpenItem }: { datanetId: stri
           {pending > 0 ? ` · ${pending} to embed${coverage.stale > 0 ? `, ${coverage.stale} changed since` : ''}` : ''}.
         </p>
       )}
-      <EmbedProgress datanetId={datanetId} onFinished={refresh} />
+      <EmbedProgress datanetId={datanetId} onFinished={coverageQuery.retry} />
       <form className="search-form" onSubmit={(e) => void search(e)} role="search">
         <input
           type="search"
@@ -80,7 +68,13 @@ export function SemanticSearchPanel({ datanetId, onOpenItem }: { datanetId: stri
           {isSearching ? 'Searching…' : 'Search'}
         </button>
       </form>
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote
+        error={error}
+        onDismiss={() => {
+          searching.reset();
+          coverageQuery.clearError();
+        }}
+      />
       {hits !== null &&
         (hits.length === 0 ? (
           <p className="muted small">No embedded item matches yet. Embed the items first.</p>

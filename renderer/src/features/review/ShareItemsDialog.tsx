@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { ItemSummary } from '../../../../shared/api/library';
-import type { AppError } from '../../../../shared/errors';
+import { useState } from 'react';
 import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useQuery, useTask } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 import { Modal } from '../../components/Modal';
 
 /**
@@ -21,30 +20,24 @@ export function ShareItemsDialog({
   onClose: () => void;
 }) {
   const api = useApi();
-  const [items, setItems] = useState<ItemSummary[] | null>(null);
+  const list = useQuery('items.list', { datanetId });
+  const items = list.data ?? null;
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [isSharing, setIsSharing] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-
-  useEffect(() => {
-    void api.call('items.list', { datanetId }).then(setItems, (e: unknown) => setError(toAppError(e)));
-  }, [api, datanetId]);
+  const sharing = useTask();
+  const isSharing = sharing.isRunning;
 
   const share = async (): Promise<void> => {
-    setIsSharing(true);
-    setError(null);
-    try {
+    list.clearError();
+    // One item after another: each answer carries the room update for that item, applied in order.
+    const done = await sharing.run(async () => {
       for (const itemId of selected) {
         const result = await api.call('rooms.shareItem', { id: roomId, itemId });
         if (!result.isAlreadyShared) onShared(result.update);
       }
-      onClose();
-    } catch (e) {
-      setError(toAppError(e));
-    } finally {
-      setIsSharing(false);
-    }
+    });
+    if (done.isOk) onClose();
   };
+  const error = sharing.error ?? list.error;
 
   return (
     <Modal title="Share items with the room" onClose={onClose}>
@@ -74,7 +67,13 @@ export function ShareItemsDialog({
           ))}
         </ul>
       )}
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote
+        error={error}
+        onDismiss={() => {
+          sharing.reset();
+          list.clearError();
+        }}
+      />
       <div className="actions">
         <button type="button" onClick={onClose}>
           Cancel

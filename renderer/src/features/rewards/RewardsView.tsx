@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Datanet } from '../../../../shared/api/datanets';
 import type { Earnings, RewardsSummary, SyncResult, TrailRow } from '../../../../shared/api/rewards';
-import type { AppError } from '../../../../shared/errors';
 import { OPEN_DECIMALS } from '../../../../shared/reward-contracts';
 import { formatUnits } from '../../../../shared/rewards-math';
 import { useApi, useEvent } from '../../api/ApiContext';
+import { useActions, useLoad, useMutation } from '../../api/useContract';
 import { downloadText } from '../../components/download';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 import { RewardsCharts } from './RewardsCharts';
 import { WhatIfPanel } from './WhatIfPanel';
 import './rewards.css';
@@ -22,6 +22,8 @@ const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString
 
 type Progress = { fromBlock: number; toBlock: number; currentBlock: number; done: boolean };
 
+type Dashboard = { summary: RewardsSummary; earnings: Earnings | null; trail: TrailRow[] };
+
 /**
  * The rewards dashboard: $OPEN balance, earned, acceptance rate, standing with its formula, how
  * fresh the index is (sync with progress), charts, the per-file trail with links into the app,
@@ -29,42 +31,37 @@ type Progress = { fromBlock: number; toBlock: number; currentBlock: number; done
  */
 export function RewardsView({ datanets, onNavigate }: { datanets: Datanet[]; onNavigate: (target: RewardsTarget) => void }) {
   const api = useApi();
-  const [summary, setSummary] = useState<RewardsSummary | null>(null);
-  const [earnings, setEarnings] = useState<Earnings | null>(null);
-  const [trail, setTrail] = useState<TrailRow[]>([]);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [isSyncing, setIsSyncing] = useState(false);
   const [lastSync, setLastSync] = useState<SyncResult | null>(null);
-  const [syncError, setSyncError] = useState<AppError | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  // The figures are first read after the first sync, when there is a network to sync with.
+  const [isReady, setIsReady] = useState(false);
+  const dashboard = useLoad<Dashboard>(
+    'rewards.dashboard',
+    async ({ previous }) => {
+      const summary = await api.call('rewards.summary', {});
+      if (!summary.address || !summary.network) return { summary, earnings: previous?.earnings ?? null, trail: previous?.trail ?? [] };
+      const [earnings, trail] = await Promise.all([api.call('rewards.earnings', {}), api.call('rewards.trail', {})]);
+      return { summary, earnings, trail };
+    },
+    { isEnabled: isReady },
+  );
+  const summary = dashboard.data?.summary ?? null;
+  const earnings = dashboard.data?.earnings ?? null;
+  const trail = dashboard.data?.trail ?? [];
+  const syncing = useMutation('rewards.sync');
+  const isSyncing = syncing.isRunning;
+  const syncError = syncing.error;
+  const exporting = useActions();
 
-  const load = useCallback(async () => {
-    try {
-      const s = await api.call('rewards.summary', {});
-      setSummary(s);
-      if (s.address && s.network) {
-        const [e, t] = await Promise.all([api.call('rewards.earnings', {}), api.call('rewards.trail', {})]);
-        setEarnings(e);
-        setTrail(t);
-      }
-    } catch (e) {
-      setError(toAppError(e));
-    }
-  }, [api]);
-
+  const { run: runSync } = syncing;
+  const { retry: reload } = dashboard;
   const sync = useCallback(async () => {
-    setIsSyncing(true);
-    setSyncError(null);
     setProgress(null);
-    try {
-      setLastSync(await api.call('rewards.sync', {}));
-    } catch (e) {
-      setSyncError(toAppError(e));
-    } finally {
-      setIsSyncing(false);
-      await load();
-    }
-  }, [api, load]);
+    const done = await runSync({});
+    if (done.isOk) setLastSync(done.value);
+    setIsReady(true);
+    reload();
+  }, [runSync, reload]);
 
   useEffect(() => {
     let isCurrent = true;
@@ -73,12 +70,12 @@ export function RewardsView({ datanets, onNavigate }: { datanets: Datanet[]; onN
       if (!isCurrent) return;
       // Show the last known figures at once, then bring them up to date.
       if (s?.address && s.network) void sync();
-      else void load();
+      else setIsReady(true);
     })();
     return () => {
       isCurrent = false;
     };
-  }, [api, load, sync]);
+  }, [api, sync]);
 
   useEvent(
     'rewards.syncProgress',
@@ -86,19 +83,20 @@ export function RewardsView({ datanets, onNavigate }: { datanets: Datanet[]; onN
   );
 
   const exportCsv = async (): Promise<void> => {
-    try {
-      const { fileName, csv } = await api.call('rewards.exportTrail', {});
-      downloadText(fileName, csv, 'text/csv');
-    } catch (e) {
-      setError(toAppError(e));
-    }
+    const done = await exporting.call('rewards.exportTrail', {});
+    if (done.isOk) downloadText(done.value.fileName, done.value.csv, 'text/csv');
+  };
+  const error = exporting.error ?? dashboard.error;
+  const dismiss = (): void => {
+    exporting.reset();
+    dashboard.clearError();
   };
 
   if (summary === null) {
     return (
       <section className="rewards-view" aria-label="Rewards">
         <h1>Rewards</h1>
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <ErrorNote error={error} onDismiss={dismiss} />
         {!error && <p className="muted">Loading…</p>}
       </section>
     );
@@ -172,7 +170,7 @@ export function RewardsView({ datanets, onNavigate }: { datanets: Datanet[]; onN
           {syncError.message}
         </div>
       )}
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote error={error} onDismiss={dismiss} />
 
       <div className="rewards-figures">
         <div className="rewards-card figure">

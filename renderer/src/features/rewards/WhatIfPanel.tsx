@@ -1,10 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Datanet } from '../../../../shared/api/datanets';
-import type { ItemSummary } from '../../../../shared/api/library';
 import type { WhatIf } from '../../../../shared/api/rewards';
-import type { AppError } from '../../../../shared/errors';
-import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useMutation, useQuery } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -14,49 +12,26 @@ const today = (): string => new Date().toISOString().slice(0, 10);
  * here (planned across days within the quota, refused items left out) or submissions per day.
  */
 export function WhatIfPanel({ datanets }: { datanets: Datanet[] }) {
-  const api = useApi();
   const [mode, setMode] = useState<'items' | 'planned'>('items');
   const [datanetId, setDatanetId] = useState<string>(datanets[0]?.id ?? '');
-  const [items, setItems] = useState<ItemSummary[]>([]);
+  // The previous Datanet's items stay until the new list arrives, so the list does not flash "no items".
+  const itemList = useQuery('items.list', datanetId ? { datanetId } : null, { isPreviousKept: true });
+  const items = itemList.data ?? [];
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [day, setDay] = useState(today());
   const [count, setCount] = useState(1);
   const [result, setResult] = useState<WhatIf | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-
-  useEffect(() => {
-    if (!datanetId) return;
-    let isCurrent = true;
-    api
-      .call('items.list', { datanetId })
-      .then((list) => {
-        if (!isCurrent) return;
-        setItems(list);
-        setSelected(new Set());
-      })
-      .catch((e: unknown) => setError(toAppError(e)));
-    return () => {
-      isCurrent = false;
-    };
-  }, [api, datanetId]);
+  const projecting = useMutation('rewards.whatIf');
+  const isBusy = projecting.isRunning;
 
   const project = async (): Promise<void> => {
-    setIsBusy(true);
-    setError(null);
-    try {
-      setResult(
-        await api.call(
-          'rewards.whatIf',
-          mode === 'items' ? { datanetId, itemIds: [...selected] } : { planned: [{ day, submissions: count }] },
-        ),
-      );
-    } catch (e) {
-      setError(toAppError(e));
-    } finally {
-      setIsBusy(false);
-    }
+    itemList.clearError();
+    const done = await projecting.run(
+      mode === 'items' ? { datanetId, itemIds: [...selected] } : { planned: [{ day, submissions: count }] },
+    );
+    if (done.isOk) setResult(done.value);
   };
+  const error = projecting.error ?? itemList.error;
 
   const toggle = (id: string): void =>
     setSelected((s) => {
@@ -84,7 +59,13 @@ export function WhatIfPanel({ datanets }: { datanets: Datanet[] }) {
           <>
             <label className="field">
               Datanet
-              <select value={datanetId} onChange={(e) => setDatanetId(e.target.value)}>
+              <select
+                value={datanetId}
+                onChange={(e) => {
+                  setDatanetId(e.target.value);
+                  setSelected(new Set());
+                }}
+              >
                 {datanets.map((d) => (
                   <option key={d.id} value={d.id}>
                     {d.name}
@@ -133,7 +114,13 @@ export function WhatIfPanel({ datanets }: { datanets: Datanet[] }) {
       >
         {isBusy ? 'Projecting…' : 'Project'}
       </button>
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote
+        error={error}
+        onDismiss={() => {
+          projecting.reset();
+          itemList.clearError();
+        }}
+      />
       {result && (
         <div className="what-if-result" data-testid="what-if-result">
           <table aria-label="Projection">

@@ -1,32 +1,25 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { AppError } from '../../../../shared/errors';
-import { useApi } from '../../api/ApiContext';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '../../api/useContract';
+import { ErrorNote } from '../../components/ErrorNote';
 import { AuditLogBlock } from '../audit/AuditLogBlock';
 import { ModelStatusBlock } from '../embeddings/ModelStatusBlock';
 
 /** The contributor's overall privacy budget across every Datanet. */
 function PrivacyBudgetSettings() {
-  const api = useApi();
-  const [cap, setCap] = useState('');
+  const stored = useQuery('dp.contributorCap', {});
+  const saving = useMutation('dp.setContributorCap');
+  // null: show the stored cap until the contributor types.
+  const [editedCap, setCap] = useState<string | null>(null);
+  const storedCap = stored.data?.epsilonCap;
+  const cap = editedCap ?? (storedCap === undefined || storedCap === null ? '' : String(storedCap));
   const [status, setStatus] = useState('');
-  const [error, setError] = useState<AppError | null>(null);
-  useEffect(() => {
-    api.call('dp.contributorCap', {}).then(
-      (r) => setCap(r.epsilonCap === null ? '' : String(r.epsilonCap)),
-      (e: unknown) => setError(toAppError(e)),
-    );
-  }, [api]);
   const save = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    setError(null);
-    try {
-      const r = await api.call('dp.setContributorCap', { epsilonCap: cap.trim() === '' ? null : Number(cap) });
-      setStatus(r.epsilonCap === null ? 'No overall cap.' : `Overall cap set to ε ${r.epsilonCap}.`);
-    } catch (err) {
-      setError(toAppError(err));
-    }
+    stored.clearError();
+    const done = await saving.run({ epsilonCap: cap.trim() === '' ? null : Number(cap) });
+    if (done.isOk) setStatus(done.value.epsilonCap === null ? 'No overall cap.' : `Overall cap set to ε ${done.value.epsilonCap}.`);
   };
+  const error = saving.error ?? stored.error;
   return (
     <form className="form" onSubmit={(e) => void save(e)} aria-label="Privacy budget settings">
       <fieldset>
@@ -39,7 +32,13 @@ function PrivacyBudgetSettings() {
           Overall ε cap (empty: none)
           <input type="number" min="0" step="any" value={cap} onChange={(e) => setCap(e.target.value)} />
         </label>
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <ErrorNote
+          error={error}
+          onDismiss={() => {
+            saving.reset();
+            stored.clearError();
+          }}
+        />
         {status && <p role="status">{status}</p>}
         <div className="actions">
           <button type="submit" className="primary">
