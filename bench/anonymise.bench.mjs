@@ -38,10 +38,14 @@ const FINDINGS = [
   'An electrocardiogram shows normal sinus rhythm at 72 beats per minute without acute ST-segment changes.',
 ];
 
+/** @param {number} bytes */
 function corpus(bytes) {
   const r = seeded(42);
-  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  /** @type {(xs: readonly string[]) => string} */
+  const pick = (xs) => xs[Math.floor(r() * xs.length)] ?? '';
+  /** @param {number} n */
   const digits = (n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+  /** @param {number} n */
   const para = (n) => Array.from({ length: n }, () => pick(FINDINGS)).join(' ');
   const parts = [];
   let size = 0;
@@ -70,11 +74,21 @@ function corpus(bytes) {
 // the CPU time is the per-core figure (wall time also counts the time other processes held the core).
 // The measurements take turns (baseline, detect, both, baseline, …) rather than running one after
 // the other, so that a change in the machine's load during the run does not bias the ratios.
+/**
+ * @template T
+ * @typedef {{ ms: number, cpuMs: number, out: T }} Timed
+ */
+/**
+ * @template {unknown[]} T
+ * @param {[...{ [K in keyof T]: () => T[K] }]} fns
+ * @returns {{ [K in keyof T]: Timed<T[K]> }}
+ */
 function bestOfInterleaved(fns) {
+  /** @type {Timed<unknown>[]} */
   const results = fns.map(() => ({ ms: Infinity, cpuMs: Infinity, out: undefined }));
   for (let i = 0; i < RUNS; i++) {
     fns.forEach((fn, k) => {
-      const r = results[k];
+      const r = /** @type {Timed<unknown>} */ (results[k]);
       globalThis.gc?.();
       const c0 = process.cpuUsage();
       const t = performance.now();
@@ -84,7 +98,8 @@ function bestOfInterleaved(fns) {
       r.cpuMs = Math.min(r.cpuMs, (c.user + c.system) / 1000);
     });
   }
-  return results;
+  // RUNS ≥ 1, so every `out` holds its function's answer.
+  return /** @type {{ [K in keyof T]: Timed<T[K]> }} */ (results);
 }
 
 const { detectAll, applyOperators } = await loadServices();

@@ -29,8 +29,21 @@ const TOKEN_ABI = ['function transfer(address to, uint256 value) returns (bool)'
 const PERIOD = 600;
 const BATCH = 20;
 
+/**
+ * The registry's functions the bench calls (ethers builds them from the ABI at run time).
+ * @typedef {import('ethers').Contract & Record<'publish' | 'datanetIdFor' | 'join' | 'requestJoin' | 'approve' | 'setRole' | 'recordAccepted' | 'publishVersion' | 'propose' | 'vote' | 'execute' | 'proposalCount', import('ethers').BaseContractMethod>} Registry
+ */
+/** @typedef {{ joinNeedsApproval: boolean, electorate: number, weight: number, quorumBps: number, thresholdBps: number, votingPeriodSeconds: number }} Governance */
+
+/** @type {(rpc: JsonRpcProvider, index: number) => HDNodeWallet} */
 const wallet = (rpc, index) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(ANVIL_MNEMONIC), `m/44'/60'/0'/0/${index}`).connect(rpc);
-const gasOf = async (tx) => Number((await (await tx).wait()).gasUsed);
+/** @param {Promise<import('ethers').ContractTransactionResponse>} tx */
+const gasOf = async (tx) => {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error('a transaction has no receipt');
+  return Number(receipt.gasUsed);
+};
+/** @type {(overrides?: Partial<Governance>) => Governance} */
 const governance = (overrides = {}) => ({
   joinNeedsApproval: false,
   electorate: 0,
@@ -40,6 +53,7 @@ const governance = (overrides = {}) => ({
   votingPeriodSeconds: PERIOD,
   ...overrides,
 });
+/** @param {string} text */
 const hash = (text) => keccak256(toUtf8Bytes(text));
 
 const chain = tempDir('datanet-desk-bench-registry-');
@@ -49,16 +63,22 @@ const rpc = new JsonRpcProvider(profile.rpcUrl, profile.chainId, { staticNetwork
 try {
   const deployer = wallet(rpc, 0);
   const validator = wallet(rpc, 1);
-  const [owner, alice, bob, carol] = [3, 4, 5, 6].map((i) => wallet(rpc, i));
-  const registry = (signer) => new Contract(profile.contracts.datanetRegistry, REGISTRY_ABI, signer);
+  const [owner, alice, bob, carol] = /** @type {[HDNodeWallet, HDNodeWallet, HDNodeWallet, HDNodeWallet]} */ (
+    [3, 4, 5, 6].map((i) => wallet(rpc, i))
+  );
+  const registryAddress = profile.contracts.datanetRegistry;
+  if (!registryAddress) throw new Error('the devnet profile names no Datanet registry');
+  /** @type {(signer: HDNodeWallet) => Registry} */
+  const registry = (signer) => /** @type {Registry} */ (new Contract(registryAddress, REGISTRY_ABI, signer));
   const advance = async () => {
     await rpc.send('evm_increaseTime', [PERIOD]);
     await rpc.send('evm_mine', []);
   };
 
   const transfer = await gasOf(
-    new Contract(profile.contracts.token, TOKEN_ABI, deployer).transfer(HDNodeWallet.createRandom().address, 1n),
+    new Contract(profile.contracts.token, TOKEN_ABI, deployer).getFunction('transfer')(HDNodeWallet.createRandom().address, 1n),
   );
+  /** @type {[string, number][]} */
   const figures = [];
 
   // An open Datanet: publish, join, propose, vote, execute.

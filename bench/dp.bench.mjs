@@ -3,9 +3,10 @@
 // table, add noise, store the version, spend the ledger), all measured in this run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadServices, report, seeded, tempDir } from './lib.mjs';
+import { at, loadServices, report, seeded, tempDir } from './lib.mjs';
 
 const ROWS = 1_000_000;
+/** @type {import('../shared/dp/column-config').ColumnDpConfig[]} */
 const COLUMNS = [
   { column: 'age', treatment: 'numeric', mechanism: 'laplace', lower: 0, upper: 110, epsilonShare: 0.4 },
   { column: 'visits', treatment: 'integer', mechanism: 'discrete-laplace', lower: 0, upper: 50, epsilonShare: 0.3 },
@@ -18,7 +19,7 @@ try {
   const lines = ['id,age,visits,sex'];
   const rows = [];
   for (let i = 0; i < ROWS; i++) {
-    const row = [String(i), (rnd() * 100).toFixed(1), String(Math.floor(rnd() * 20)), ['F', 'M', 'X'][Math.floor(rnd() * 3)]];
+    const row = [String(i), (rnd() * 100).toFixed(1), String(Math.floor(rnd() * 20)), at(['F', 'M', 'X'], Math.floor(rnd() * 3))];
     rows.push(row);
     lines.push(row.join(','));
   }
@@ -43,7 +44,7 @@ try {
     const d = await services.datanets.create({ name: 'Bench', domain: '', description: '' });
     await services.datanets.update({ id: d.id, policy: { ...d.policy, maxFileBytes: 200_000_000 } });
     const imported = (await services.library.importPaths({ datanetId: d.id, paths: [file], importId: 'dp' })).results[0];
-    if (imported?.status !== 'imported') throw new Error(`import failed: ${JSON.stringify(imported)}`);
+    if (imported?.status !== 'imported' || !imported.itemId) throw new Error(`import failed: ${JSON.stringify(imported)}`);
     t0 = process.hrtime.bigint();
     const table = await services.library.readTable(imported.itemId);
     const readSeconds = Number(process.hrtime.bigint() - t0) / 1e9;

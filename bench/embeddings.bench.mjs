@@ -23,7 +23,9 @@ if (!existsSync(join(MODEL_DIR, 'onnx', 'model.onnx'))) {
 }
 if (!existsSync(WORKER)) throw new Error('Build first: npm run build (out/main/embed-worker.js is missing).');
 
+/** @param {string} msg */
 const log = (msg) => process.stderr.write(`${BENCH}: ${msg}\n`);
+/** @param {number} ms */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const rnd = seeded(5);
@@ -31,6 +33,7 @@ const WORDS =
   'patient admitted with acute chest pain troponin elevated electrocardiogram showed changes treated with aspirin heparin and referred for angiography the contract between the parties shall terminate upon written notice revenue increased in the third quarter owing to stronger demand in the european market'.split(
     ' ',
   );
+/** @param {number} words */
 function text(words) {
   const out = [];
   for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rnd() * WORDS.length)] + (i % 15 === 14 ? '.' : ''));
@@ -41,6 +44,7 @@ const inputs = Array.from({ length: TEXTS }, () => text(200));
 
 // transformers.js's own onnxruntime-node, so both sides run the same binary.
 const requireFromTransformers = createRequire(createRequire(import.meta.url).resolve('@huggingface/transformers'));
+/** @type {typeof import('onnxruntime-node')} */
 const ort = requireFromTransformers('onnxruntime-node');
 const { AutoTokenizer, env } = await import('@huggingface/transformers');
 env.allowRemoteModels = false;
@@ -49,18 +53,23 @@ async function rawBaseline() {
   const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx', 'model.onnx'));
   const tokenizer = await AutoTokenizer.from_pretrained(MODEL_DIR);
   // Tokenised before timing, padded per batch as the pipeline pads: the baseline only runs the model and pools.
+  /** @type {{ feeds: Record<string, import('onnxruntime-node').Tensor>, mask: BigInt64Array, dims: [number, number] }[]} */
   const batches = [];
   for (let i = 0; i < inputs.length; i += BATCH) {
+    /** @type {Record<string, import('@huggingface/transformers').Tensor>} */
     const enc = tokenizer(inputs.slice(i, i + BATCH), { padding: true, truncation: true });
+    /** @type {Record<string, import('onnxruntime-node').Tensor>} */
     const feeds = {};
-    for (const name of session.inputNames) feeds[name] = new ort.Tensor('int64', enc[name].data, enc[name].dims);
-    batches.push({ feeds, mask: enc.attention_mask.data, dims: enc.input_ids.dims });
+    // The tokenizer's ids and masks are int64 tensors, as the model's inputs are.
+    const int64 = (/** @type {string} */ name) => /** @type {BigInt64Array} */ (enc[name]?.data);
+    for (const name of session.inputNames) feeds[name] = new ort.Tensor('int64', int64(name), enc[name]?.dims);
+    batches.push({ feeds, mask: int64('attention_mask'), dims: /** @type {[number, number]} */ (enc.input_ids?.dims) });
   }
   return async () => {
     const out = [];
     for (const { feeds, mask, dims } of batches) {
       const result = await session.run(feeds);
-      const hidden = result.last_hidden_state.data;
+      const hidden = /** @type {Float32Array} */ (result.last_hidden_state?.data);
       const [b, seq] = dims;
       const width = hidden.length / (b * seq);
       for (let r = 0; r < b; r++) {
@@ -69,13 +78,12 @@ async function rawBaseline() {
         for (let t = 0; t < seq; t++) {
           if (mask[r * seq + t] === 0n) continue;
           n++;
-          for (let d = 0; d < width; d++) v[d] += hidden[(r * seq + t) * width + d];
+          for (let d = 0; d < width; d++) v[d] = (v[d] ?? 0) + (hidden[(r * seq + t) * width + d] ?? 0);
         }
         let norm = 0;
-        for (let d = 0; d < width; d++) norm += (v[d] / n) ** 2;
+        for (const x of v) norm += (x / n) ** 2;
         norm = Math.sqrt(norm);
-        for (let d = 0; d < width; d++) v[d] = v[d] / n / norm;
-        out.push(v);
+        out.push(v.map((x) => x / n / norm));
       }
     }
     return out;
@@ -83,6 +91,7 @@ async function rawBaseline() {
 }
 
 const work = tempDir('datanet-desk-bench-embed-');
+/** @type {import('../electron/services/index').Services | undefined} */
 let services;
 try {
   const { createServices } = await loadServices();
@@ -98,8 +107,11 @@ try {
   const app = () => embeddings.embedTexts(inputs, { batchSize: BATCH });
   await app();
   await raw();
+  /** @type {number[]} */
   const appTimes = [];
+  /** @type {number[]} */
   const rawTimes = [];
+  /** @type {(work: () => Promise<unknown>, into: number[]) => Promise<void>} */
   const timed = async (work, into) => {
     const t = performance.now();
     await work();
@@ -117,7 +129,7 @@ try {
       await timed(raw, rawTimes);
       await timed(app, appTimes);
     }
-    log(`round ${r + 1}: app ${appTimes.at(-1).toFixed(2)} s, raw ${rawTimes.at(-1).toFixed(2)} s`);
+    log(`round ${r + 1}: app ${appTimes.at(-1)?.toFixed(2)} s, raw ${rawTimes.at(-1)?.toFixed(2)} s`);
   }
   const appRate = TEXTS / Math.min(...appTimes);
   const rawRate = TEXTS / Math.min(...rawTimes);

@@ -9,6 +9,7 @@ const FILES = 80;
 const FILE_BYTES = 1_000_000;
 const WORDS = 'patient admitted with chest pain reviewed by cardiology discharged on aspirin follow up in clinic two weeks'.split(' ');
 
+/** @param {string} dir */
 function makeCorpus(dir) {
   const rnd = seeded(42);
   mkdirSync(dir, { recursive: true });
@@ -49,6 +50,7 @@ try {
   const shaMbps = totalMb / Math.min(...shaRuns);
 
   const { createServices } = await loadServices();
+  /** @type {number[]} */
   const importRuns = [];
   for (let r = 0; r < 2; r++) {
     const services = await createServices({ dataDir: join(work.dir, `data-${r}`), host: 'node', version: 'bench' });

@@ -38,6 +38,13 @@ const REWARDS_ABI = [
   'event EpochPaid(uint64 indexed epoch, uint256 budget, uint256 totalScore, uint256 totalPaid, uint256 fileCount)',
 ];
 
+/** @typedef {import('../shared/network-profile').NetworkProfile} NetworkProfile */
+
+/**
+ * @param {NetworkProfile} profile
+ * @param {string} contributor
+ * @param {JsonRpcProvider} rpc
+ */
 async function generate(profile, contributor, rpc) {
   // The validator's own key (anvil account 1): only its verdicts count for the network.
   const validator = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(ANVIL_MNEMONIC), "m/44'/60'/0'/0/1").connect(rpc);
@@ -76,10 +83,24 @@ async function generate(profile, contributor, rpc) {
   }
 }
 
+/**
+ * @param {NetworkProfile} profile
+ * @param {string} contributor
+ * @param {JsonRpcProvider} rpc
+ * @param {number} from
+ * @param {number} to
+ */
 async function rawGetLogs(profile, contributor, rpc, from, to) {
   const eas = new Interface(EAS_ABI);
   const rewards = new Interface(REWARDS_ABI);
+  /** @param {Interface} abi @param {string} name */
+  const topicOf = (abi, name) => {
+    const event = abi.getEvent(name);
+    if (!event) throw new Error(`no event ${name} in the ABI`);
+    return event.topicHash;
+  };
   const who = zeroPadValue(contributor, 32);
+  if (!profile.validatorAddress) throw new Error('the devnet profile names no validator address');
   const attester = zeroPadValue(profile.validatorAddress, 32);
   let events = 0;
   for (let start = from; start <= to; start += CHUNK_BLOCKS) {
@@ -87,19 +108,19 @@ async function rawGetLogs(profile, contributor, rpc, from, to) {
     const logs = await Promise.all([
       rpc.getLogs({
         address: profile.contracts.eas,
-        topics: [eas.getEvent('Attested').topicHash, who, attester, profile.schemas.verdict],
+        topics: [topicOf(eas, 'Attested'), who, attester, profile.schemas.verdict],
         fromBlock: start,
         toBlock: end,
       }),
       rpc.getLogs({
         address: profile.contracts.rewards,
-        topics: [rewards.getEvent('FileRewarded').topicHash, null, null, who],
+        topics: [topicOf(rewards, 'FileRewarded'), null, null, who],
         fromBlock: start,
         toBlock: end,
       }),
       rpc.getLogs({
         address: profile.contracts.rewards,
-        topics: [rewards.getEvent('EpochPaid').topicHash],
+        topics: [topicOf(rewards, 'EpochPaid')],
         fromBlock: start,
         toBlock: end,
       }),

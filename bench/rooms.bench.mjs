@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { report, seeded } from './lib.mjs';
+import { at, report, seeded } from './lib.mjs';
 
 const ITEMS = 1000;
 const VOTES = 5000;
@@ -40,9 +40,12 @@ await build({
 });
 const Y = await import('yjs');
 const { Wallet } = await import('ethers');
-const { addSharedItem, addVote, initRoom } = await import(`${OUT}/doc.mjs`);
-const { REVIEW_DOMAIN, VOTE_EIP712_TYPES, voteMessage } = await import(`${OUT}/eip712.mjs`);
-const { startSignaling } = await import(`${OUT}/signaling.mjs`);
+// Typed by the sources they were bundled from.
+const { addSharedItem, addVote, initRoom } = /** @type {typeof import('../shared/review/doc')} */ (await import(`${OUT}/doc.mjs`));
+const { REVIEW_DOMAIN, VOTE_EIP712_TYPES, voteMessage } = /** @type {typeof import('../shared/review/eip712')} */ (
+  await import(`${OUT}/eip712.mjs`)
+);
+const { startSignaling } = /** @type {typeof import('../devnet/signaling')} */ (await import(`${OUT}/signaling.mjs`));
 
 // --- the room's content, built once -------------------------------------------------------
 const rnd = seeded(6);
@@ -66,6 +69,7 @@ const WORDS = [
   'weeks',
 ];
 const text = () => Array.from({ length: 60 + Math.floor(rnd() * 40) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
+/** @param {number} n */
 const hex32 = (n) => `0x${n.toString(16).padStart(64, '0')}`;
 const roomName = 'room-bench-0000000000000000';
 const wallets = Array.from({ length: REVIEWERS }, (_, i) => new Wallet(hex32(i + 1)));
@@ -73,10 +77,11 @@ const meta = {
   roomName,
   title: 'Bench room',
   datanetName: 'Bench',
-  createdBy: wallets[0].address,
+  createdBy: at(wallets, 0).address,
   createdAt: '2025-01-01T00:00:00.000Z',
   rule: { minAccepts: 2, maxRejects: 0, minRejects: 2 },
 };
+/** @type {{ fields: import('../shared/review/doc').SharedItemFields, text: string }[]} */
 const items = Array.from({ length: ITEMS }, (_, i) => ({
   fields: {
     key: hex32(0xabc0000 + i),
@@ -85,18 +90,18 @@ const items = Array.from({ length: ITEMS }, (_, i) => ({
     contentSha256: hex32(0xabc0000 + i),
     reportHash: hex32(0xdef0000 + i),
     size: 500,
-    sharedBy: wallets[i % REVIEWERS].address,
+    sharedBy: at(wallets, i % REVIEWERS).address,
     sharedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
   },
   text: text(),
 }));
-const CHOICES = ['accept', 'reject', 'needs-changes'];
+const CHOICES = /** @type {const} */ (['accept', 'reject', 'needs-changes']);
 console.error(`# signing ${VOTES} votes…`);
 const votes = [];
 for (let v = 0; v < VOTES; v++) {
-  const item = items[v % ITEMS];
-  const wallet = wallets[Math.floor(v / ITEMS) % REVIEWERS];
-  const vote = CHOICES[Math.floor(rnd() * 3)];
+  const item = at(items, v % ITEMS);
+  const wallet = at(wallets, Math.floor(v / ITEMS) % REVIEWERS);
+  const vote = at(CHOICES, Math.floor(rnd() * 3));
   const reason = rnd() < 0.5 ? '' : 'reason ' + text().slice(0, 40);
   const signedAt = 1_735_689_600_000 + v;
   const signature = await wallet.signTypedData(
@@ -127,13 +132,26 @@ if (local.getArray('votes').length !== VOTES) throw new Error('local apply lost 
 
 // --- two peers over real WebRTC --------------------------------------------------------------
 const signaling = await startSignaling(0);
+/**
+ * What a peer process sends (test/helpers/room-peer/peer.ts): its answer to a command, a request
+ * for its stored updates, or that it is ready.
+ * @typedef {{ type: 'reply', reqId: number, error?: string, result?: unknown } | { type: 'req', reqId: number, op: string } | { type: 'ready' }} PeerMessage
+ */
+/** @typedef {{ child: import('node:child_process').ChildProcess, ready: Promise<unknown>, call: (cmd: object) => Promise<unknown> }} Peer */
+/** @type {Peer[]} */
 const peers = [];
+/**
+ * @param {string[]} storedUpdates
+ * @returns {Peer}
+ */
 function startPeer(storedUpdates) {
   const child = fork(`${OUT}/peer.mjs`, [], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** @type {Map<number, { resolve: (value: unknown) => void, reject: (error: Error) => void }>} */
   const waiting = new Map();
   let next = 1;
   const ready = new Promise((resolve) => child.once('message', resolve));
-  child.on('message', (m) => {
+  child.on('message', (raw) => {
+    const m = /** @type {PeerMessage} */ (raw);
     if (m.type === 'reply') {
       const w = waiting.get(m.reqId);
       waiting.delete(m.reqId);
@@ -143,6 +161,7 @@ function startPeer(storedUpdates) {
       child.send({ type: 'reply', reqId: m.reqId, result: m.op === 'load' ? storedUpdates : null });
     }
   });
+  /** @param {object} cmd */
   const call = (cmd) =>
     new Promise((resolve, reject) => {
       const reqId = next++;
@@ -159,12 +178,12 @@ try {
   await Promise.all([a.ready, b.ready]);
   const open = { op: 'open', roomName, password: 'bench-room-password-0123456789', signalingUrls: [signaling.url], address: null };
   await a.call({ ...open, name: 'A' });
-  const counted = await a.call({ op: 'count' });
+  const counted = /** @type {{ votes: number }} */ (await a.call({ op: 'count' }));
   if (counted.votes !== VOTES) throw new Error(`peer A holds ${counted.votes} votes`);
   t0 = performance.now();
   const watching = b.call({ op: 'watch', votes: VOTES, timeoutMs: 120_000 });
   await b.call({ ...open, name: 'B' });
-  const timings = await watching;
+  const timings = /** @type {{ sinceConnectedMs?: number }} */ (await watching);
   const totalMs = performance.now() - t0;
   report('rooms', 'converge_after_connect_1000_items_5000_votes', timings.sinceConnectedMs ?? totalMs, 'ms', localMs);
   report('rooms', 'converge_from_join_1000_items_5000_votes', totalMs, 'ms', localMs);
@@ -183,16 +202,18 @@ const b16text = b16.getText('text');
 b16text.insert(0, 'x'.repeat(N));
 b16text.delete(0, N);
 const REFERENCE = fileURLToPath(new URL('../../shared/eval/crdt/crdt-benchmarks-main-table.json', import.meta.url));
+/** @type {{ metric: string, yjs: string | number }[] | null} */
 const reference = existsSync(REFERENCE) ? JSON.parse(readFileSync(REFERENCE, 'utf8')).rows : null;
 if (!reference) console.error(`# ../shared/eval/crdt is absent (${REFERENCE}): reference figures not printed`);
+/** @param {string} metric */
 const referenceValue = (metric) => {
   const row = reference?.find((r) => r.metric === metric);
   return row ? Number(String(row.yjs).replace(/[^0-9.]/g, '')) : null;
 };
-for (const [metric, label, ours] of [
+for (const [metric, label, ours] of /** @type {[string, string, number][]} */ ([
   ['[B1.1] Append N characters (docSize)', 'b1_1_doc_size', Y.encodeStateAsUpdate(b11).length],
   ['[B1.6] Insert string, then delete it (docSize)', 'b1_6_doc_size', Y.encodeStateAsUpdate(b16).length],
-]) {
+])) {
   report('rooms', `yjs_${label}_installed`, ours, 'bytes');
   const ref = referenceValue(metric);
   if (ref !== null) report('rooms', `yjs_${label}_reference_13.6.11`, ref, 'bytes');

@@ -5,7 +5,7 @@
 // - time from `submissions.submit` to the validator's verdict for 20 files (sign the manifest,
 //   attest off-chain, attest on-chain, send the anonymised files, verdict attested on-chain).
 import { AbiCoder, Contract, JsonRpcProvider, keccak256, toUtf8Bytes, Wallet, ZeroAddress, ZeroHash, concat } from 'ethers';
-import { loadServices, report, seeded, startDevnet, tempDir } from './lib.mjs';
+import { at, loadServices, report, seeded, startDevnet, tempDir } from './lib.mjs';
 
 const FILES = 20;
 const ROUNDS = 5;
@@ -18,7 +18,10 @@ const WORDS = (
   'referred follow review discharge admitted scan ultrasound radiograph electrocardiogram biopsy culture bloods'
 ).split(' ');
 
-/** A distinct note per seed, so the validator sees no near-duplicates. */
+/**
+ * A distinct note per seed, so the validator sees no near-duplicates.
+ * @param {number} seed
+ */
 function note(seed) {
   const rnd = seeded(seed + 1);
   return `Note ${seed}: ${Array.from({ length: 120 }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ')}.`;
@@ -29,8 +32,13 @@ const EAS_ATTEST = [
   'function attest((bytes32 schema, (address recipient, uint64 expirationTime, bool revocable, bytes32 refUID, bytes data, uint256 value) data) request) payable returns (bytes32)',
 ];
 
-/** The baseline: one on-chain attestation per file, each its own transaction. */
+/**
+ * The baseline: one on-chain attestation per file, each its own transaction.
+ * @param {import('../shared/network-profile').NetworkProfile} profile
+ * @param {string[]} files
+ */
 async function gasPerFileOneByOne(profile, files) {
+  if (!profile.faucetUrl) throw new Error('the devnet profile names no faucet');
   const rpc = new JsonRpcProvider(profile.rpcUrl, profile.chainId, { staticNetwork: true, cacheTimeout: -1 });
   const wallet = Wallet.createRandom().connect(rpc);
   await fetch(profile.faucetUrl, {
@@ -75,15 +83,18 @@ try {
   await services.network.setProfile(devnet.profile);
   const datanet = await services.datanets.create({ name: 'Bench', domain: 'clinical', description: 'Anonymised clinical notes.' });
   let seed = 0;
+  /** @param {number} n */
   const anonymisedItems = async (n) => {
+    /** @type {string[]} */
     const ids = [];
     for (let i = 0; i < n; i++) {
       const text = note(seed++);
-      const { itemId } = await services.library.importBytes({
+      const { status, itemId } = await services.library.importBytes({
         datanetId: datanet.id,
         name: `n${seed}.txt`,
         bytes: new TextEncoder().encode(text),
       });
+      if (status !== 'imported' || !itemId) throw new Error(`import failed: ${status}`);
       await services.versions.create({ itemId, kind: 'anonymised', content: { kind: 'text', text }, report: { detections: [] } });
       ids.push(itemId);
     }
@@ -94,6 +105,7 @@ try {
   await services.submissionQueue.settle([warm.id]);
 
   // Submit to verdict, 20 files, several rounds.
+  /** @type {number[]} */
   const times = [];
   let single;
   for (let r = 0; r < ROUNDS; r++) {
@@ -105,9 +117,10 @@ try {
     single = await services.submissions.get(submitted.id);
     if (single.status !== 'accepted') throw new Error(`round ${r}: ${single.status} ${JSON.stringify(single.reasons)}`);
   }
+  if (!single) throw new Error('no round ran');
   times.sort((a, b) => a - b);
-  report('submit', 'submit_to_verdict_20_files_median', times[Math.floor(times.length / 2)], 'ms');
-  report('submit', 'submit_to_verdict_20_files_max', times[times.length - 1], 'ms');
+  report('submit', 'submit_to_verdict_20_files_median', at(times, Math.floor(times.length / 2)), 'ms');
+  report('submit', 'submit_to_verdict_20_files_max', at(times, times.length - 1), 'ms');
 
   // Gas: this 20-file submission's own transaction against one attestation per file.
   const baseline = await gasPerFileOneByOne(
@@ -118,11 +131,12 @@ try {
   report('submit', 'gas_per_file_20_file_submission', perFile, 'gas', baseline);
 
   // Five queued submissions go out in one multiAttest.
+  /** @type {string[]} */
   const queued = [];
   for (let i = 0; i < 5; i++)
     queued.push((await services.submissions.submitSelection(datanet.id, await anonymisedItems(FILES))).id);
   await services.submissionQueue.settle(queued);
-  const batch = await services.submissions.get(queued[0]);
+  const batch = await services.submissions.get(at(queued, 0));
   if (batch.batchSize !== 5) throw new Error(`expected one batch of 5, got ${batch.batchSize}`);
   report('submit', 'gas_per_file_5x20_files_multiAttest', Number(batch.gasUsed) / (5 * FILES), 'gas', baseline);
 } finally {

@@ -4,7 +4,7 @@
 // Vectors are clustered (topics), as sentence embeddings are; uniform random vectors would be a
 // misleading worst case for HNSW.
 import { join } from 'node:path';
-import { loadServices, report, seeded, tempDir } from './lib.mjs';
+import { at, loadServices, report, seeded, tempDir } from './lib.mjs';
 
 const BENCH = 'vector-search';
 const DIMS = 384;
@@ -24,27 +24,28 @@ function gauss() {
 }
 const centres = Array.from({ length: CLUSTERS }, () => Float64Array.from({ length: DIMS }, gauss));
 function point() {
-  const c = centres[Math.floor(rnd() * CLUSTERS)];
-  const v = new Float64Array(DIMS);
+  const c = at(centres, Math.floor(rnd() * CLUSTERS));
+  const v = c.map((x) => x + NOISE * gauss());
   let norm = 0;
-  for (let d = 0; d < DIMS; d++) {
-    v[d] = c[d] + NOISE * gauss();
-    norm += v[d] * v[d];
-  }
+  for (const x of v) norm += x * x;
   norm = Math.sqrt(norm);
-  for (let d = 0; d < DIMS; d++) v[d] /= norm;
-  return v;
+  return v.map((x) => x / norm);
 }
+/** @param {Float64Array} v */
 const literal = (v) => `[${Array.from(v, (x) => x.toPrecision(9)).join(',')}]`;
-const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+/** @type {(xs: number[], p: number) => number} */
+const percentile = (xs, p) => at([...xs].sort((a, b) => a - b), Math.min(xs.length - 1, Math.floor((p / 100) * xs.length)));
+/** @param {string} msg */
 const log = (msg) => process.stderr.write(`${BENCH}: ${msg}\n`);
 
 const work = tempDir('datanet-desk-bench-vectors-');
+/** @type {import('../electron/services/index').Services | undefined} */
 let services;
 try {
   const { createServices } = await loadServices();
   services = await createServices({ dataDir: join(work.dir, 'data'), host: 'node', version: 'bench' });
   const { db, embeddings } = services;
+  /** @type {string[]} */
   const datanets = [];
   for (let i = 0; i < DATANETS; i++)
     datanets.push((await services.datanets.create({ name: `Bench ${i}`, domain: '', description: '' })).id);
@@ -92,6 +93,10 @@ try {
   log(`index built in ${buildSeconds.toFixed(0)} s`);
 
   const queries = Array.from({ length: QUERIES }, () => ({ vector: point(), datanetId: datanets[Math.floor(rnd() * DATANETS)] }));
+  /**
+   * @param {Float64Array} vector
+   * @param {string | undefined} datanetId
+   */
   async function exact(vector, datanetId) {
     return db.transaction(async (tx) => {
       await tx.exec('set local enable_indexscan = off');
@@ -104,6 +109,7 @@ try {
     });
   }
   for (const filtered of [false, true]) {
+    /** @type {Set<string>[]} */
     const truth = [];
     for (const q of queries) truth.push(await exact(q.vector, filtered ? q.datanetId : undefined));
     log(`exact answers ready (${filtered ? 'one Datanet' : 'whole library'})`);
@@ -119,7 +125,7 @@ try {
           datanetId: filtered ? q.datanetId : undefined,
         });
         latencies.push(performance.now() - t);
-        recall += hits.filter((h) => truth[i].has(`${h.itemId}#${h.chunkIndex}`)).length / 10;
+        recall += hits.filter((h) => at(truth, i).has(`${h.itemId}#${h.chunkIndex}`)).length / 10;
       }
       const scope = filtered ? 'datanet' : 'library';
       report(BENCH, `${scope}_ef${ef}_p50`, percentile(latencies, 50), 'ms');

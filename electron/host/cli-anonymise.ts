@@ -7,7 +7,7 @@ import { detectAll } from '../../shared/pii/detect';
 import type { GoldDoc } from '../../shared/pii/evaluate';
 import { evaluate, parsePresidioResearch, parseSpansFormat } from '../../shared/pii/evaluate';
 
-/** Usage lines of the anonymisation commands (DESIGN.md, Command line). */
+/** Usage lines of the anonymisation commands (README.md, Command line). */
 export const ANONYMISE_USAGE = `  anonymise ITEM_ID                     (uses the stored review; undecided detections at or above the threshold are replaced, per the policy)
   eval-pii FILE [--format presidio-research|spans]`;
 
@@ -31,7 +31,7 @@ function parseGold(content: string, format: string | undefined): GoldDoc[] {
   return chosen === 'presidio-research' ? parsePresidioResearch(content) : parseSpansFormat(content);
 }
 
-/** Per-label figures as DESIGN.md prints them, from the evaluator's fuller result. */
+/** Per-label figures as the README's eval-pii shape prints them, from the evaluator's fuller result. */
 export function evalPii(docs: readonly GoldDoc[]): {
   docs: number;
   entities: Record<string, { precision: number; recall: number; f1: number; support: number }>;

@@ -82,7 +82,14 @@ export async function runDatanetCommand(
   if (command === 'datanet' && sub === 'list' && options.has('network')) {
     await selectNetwork(dispatch, options, true);
     for (const d of await call(dispatch, 'datanets.browse', {})) {
-      print({ onchainId: d.onchainId, name: d.name, domain: d.domain, dataType: d.dataType, members: d.members, policyVersion: d.policyVersion });
+      print({
+        onchainId: d.onchainId,
+        name: d.name,
+        domain: d.domain,
+        dataType: d.dataType,
+        members: d.members,
+        policyVersion: d.policyVersion,
+      });
     }
     return true;
   }
@@ -102,7 +109,8 @@ export async function runDatanetCommand(
   if (command === 'governance' && sub === 'propose') {
     const datanetId = options.get('datanet');
     const file = options.get('policy');
-    if (!datanetId || !file) throw new AppError('invalid_input', 'Usage: datanet-desk governance propose --datanet ID --policy NEW.json --network FILE.json');
+    if (!datanetId || !file)
+      throw new AppError('invalid_input', 'Usage: datanet-desk governance propose --datanet ID --policy NEW.json --network FILE.json');
     const policy = await readPolicyFile(file);
     await selectNetwork(dispatch, options, true);
     const proposed = await call(dispatch, 'governance.propose', { datanetId, policy });

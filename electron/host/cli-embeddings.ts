@@ -4,7 +4,7 @@ import type { EventPayload, MethodName, MethodOutput } from '../../shared/api/in
 import { AppError } from '../../shared/errors';
 import type { Services } from '../services/wiring';
 
-/** Usage lines of the embedding commands (DESIGN.md, Command line). */
+/** Usage lines of the embedding commands (README.md, Command line). */
 export const EMBEDDING_USAGE = `  embed [--datanet ID] [--model DIR]
   search --datanet ID --query TEXT [--k K] [--model DIR]
   (--model DIR, or DATANET_DESK_MODEL_DIR, names an embedding model folder for this run)`;

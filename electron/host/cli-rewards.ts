@@ -5,7 +5,7 @@ import type { MethodName, MethodOutput } from '../../shared/api/index';
 import { AppError, isAppError } from '../../shared/errors';
 import type { RewardsOptions } from '../services/rewards/rewards-service';
 
-/** Usage line of the rewards command (DESIGN.md, Command line). */
+/** Usage line of the rewards command (README.md, Command line). */
 export const REWARDS_USAGE = `  rewards [--network FILE.json] [--confirmations N] [--offline]
   (syncs the rewards index, then prints {address, balance, earned, acceptanceRate, standing, files: [...]})`;
 

@@ -9,7 +9,7 @@ import { verifyOffchainPackage } from '../services/chain/offchain';
 import { PASSPHRASE_ENV } from '../services/wallet/wallet-service';
 import type { Services } from '../services/wiring';
 
-/** Usage lines of the wallet and submission commands (DESIGN.md, Command line). */
+/** Usage lines of the wallet and submission commands (README.md, Command line). */
 export const SUBMIT_USAGE = `  wallet create [--replace]
   wallet import --private-key HEX|- [--replace]      (- reads the key from stdin)
   wallet import --mnemonic "WORDS" [--account N] [--replace]

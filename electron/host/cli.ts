@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, describeZodError, type Dispatcher } from '../../shared/api/dispatcher';
 import type { MethodName, MethodOutput } from '../../shared/api/index';
-import { AppError, isAppError } from '../../shared/errors';
+import { AppError, errorLogText, isAppError } from '../../shared/errors';
 import { analyticGaussianSigma, laplaceScale, randomizedResponsePTruth } from '../../shared/dp/mechanisms';
 import { datanetExportSchema, policySchema } from '../../shared/policy';
 import { defaultDataDir, useOwnerOnlyUmask } from '../services/paths';
@@ -87,7 +87,7 @@ function numberOption(options: Map<string, string>, name: string, fallback?: num
   return value;
 }
 
-/** `dp calibrate`: the noise scale a mechanism needs for a privacy level (DESIGN.md, Command line). */
+/** `dp calibrate`: the noise scale a mechanism needs for a privacy level (README.md, Command line). */
 function calibrate(options: Map<string, string>): { mechanism: string; scale?: number; sigma?: number; pTruth?: number } {
   const mechanism = options.get('mechanism');
   const epsilon = numberOption(options, 'epsilon');
@@ -190,7 +190,11 @@ export async function cliMain(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (isAppError(error)) {
-      print({ error: { code: error.code, message: error.message } });
+      // details carry what a script needs to act (per-item reasons with their codes, quota plans);
+      // an internal error's details are for the log only.
+      const details = error.code === 'internal' || error.details === undefined ? {} : { details: error.details };
+      if (error.code === 'internal') console.error(errorLogText(error));
+      print({ error: { code: error.code, message: error.message, ...details } });
     } else {
       console.error(error);
       print({ error: { code: 'internal', message: 'Something went wrong inside the app; see stderr.' } });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher } from '../../shared/api/dispatcher';
 import { contentSecurityPolicyFor } from '../../shared/content-security-policy';
-import { AppError } from '../../shared/errors';
+import { AppError, errorLogText } from '../../shared/errors';
 import { defaultDataDir, useOwnerOnlyUmask } from '../services/paths';
 import { createServices } from '../services/wiring';
 import { parseArgs } from './args';
@@ -10,8 +10,9 @@ import { startHostServer } from './server';
 
 const USAGE = 'usage: node out/main/host.js [--port N] [--data-dir DIR]';
 
+/** The host's log: stacks with every `cause`, so an internal AppError thrown on purpose says why. */
 function logError(error: unknown): void {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  console.error(errorLogText(error));
 }
 
 /** The Node host: the app's services behind a WebSocket on 127.0.0.1, serving the built renderer. */

@@ -80,7 +80,13 @@ export type NetworkDatanet = z.infer<typeof networkDatanetSchema>;
 const sharedDatanetMethods = {
   'datanets.publish': method(
     z.object({ id: idSchema, dataType: dataTypeSchema.optional() }).strict(),
-    z.object({ id: idSchema, onchainId: bytes32Schema, txHash: bytes32Schema, policyVersion: z.number().int().positive(), policyHash: bytes32Schema }),
+    z.object({
+      id: idSchema,
+      onchainId: bytes32Schema,
+      txHash: bytes32Schema,
+      policyVersion: z.number().int().positive(),
+      policyHash: bytes32Schema,
+    }),
     "Publish a draft Datanet in the selected network's registry (its items stay); the wallet pays the fee.",
   ),
   'datanets.browse': method(z.object({}).strict(), z.array(networkDatanetSchema), 'The Datanets published on the selected network.'),
@@ -89,13 +95,21 @@ const sharedDatanetMethods = {
     z.object({ id: idSchema, onchainId: bytes32Schema, role: roleSchema }),
     'Join an on-chain Datanet and follow it locally (approval_required where a curator must admit).',
   ),
-  'datanets.show': method(z.object({ id: idSchema }).strict(), sharedDatanetSchema, "A Datanet's shared state as last known, without contacting the network."),
+  'datanets.show': method(
+    z.object({ id: idSchema }).strict(),
+    sharedDatanetSchema,
+    "A Datanet's shared state as last known, without contacting the network.",
+  ),
   'datanets.sync': method(
     z.object({ id: idSchema }).strict(),
     sharedDatanetSchema,
     'Read the current on-chain policy and role; an unreachable chain keeps the last known policy (isStale).',
   ),
-  'datanets.acknowledgePolicy': method(z.object({ id: idSchema }).strict(), sharedDatanetSchema, 'Dismiss the "new policy version" notice.'),
+  'datanets.acknowledgePolicy': method(
+    z.object({ id: idSchema }).strict(),
+    sharedDatanetSchema,
+    'Dismiss the "new policy version" notice.',
+  ),
 } as const;
 
 export const datanetMethods = {

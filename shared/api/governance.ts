@@ -40,11 +40,17 @@ export const governanceMethods = {
   'governance.propose': method(
     z.object({ datanetId: idSchema, policy: policySchema }).strict(),
     z.object({ proposalId: proposalIdSchema, endsAt: z.number().int(), policyHash: bytes32Schema, txHash: bytes32Schema }),
-    "Propose a new policy for a shared Datanet (stores its document with the validator, then proposes on chain).",
+    'Propose a new policy for a shared Datanet (stores its document with the validator, then proposes on chain).',
   ),
   'governance.vote': method(
     z.object({ proposalId: proposalIdSchema, choice: z.enum(['yes', 'no']) }).strict(),
-    z.object({ proposalId: proposalIdSchema, yes: z.number().int(), no: z.number().int(), weight: z.number().int(), txHash: bytes32Schema }),
+    z.object({
+      proposalId: proposalIdSchema,
+      yes: z.number().int(),
+      no: z.number().int(),
+      weight: z.number().int(),
+      txHash: bytes32Schema,
+    }),
     'Vote yes or no with the wallet; answers the tally after the vote.',
   ),
   'governance.execute': method(

@@ -120,7 +120,8 @@ describe('the private key stays in the host process', () => {
 
       const imported = Wallet.createRandom();
       const importFrameIndex = frames.length;
-      await call('wallet.import', { privateKey: imported.privateKey, replace: true });
+      // Replacing needs the current passphrase; the old keystore is backed up (encrypted) in the data folder.
+      await call('wallet.import', { privateKey: imported.privateKey, replace: true, currentPassphrase: PASSPHRASE });
       expect(await keystoreKey()).toBe(imported.privateKey);
       await call('wallet.fund', {});
       await submitAndSettle('Keys B', 4200);

@@ -65,7 +65,11 @@ export class WalletTxSigner extends AbstractSigner<Provider> {
     throw new AppError('invalid_input', 'The registry signer signs transactions only.');
   }
 
-  override async signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string> {
+  override async signTypedData(
+    domain: TypedDataDomain,
+    types: Record<string, TypedDataField[]>,
+    value: Record<string, unknown>,
+  ): Promise<string> {
     return this.inner.signTypedData(domain, types, value);
   }
 }

@@ -21,7 +21,7 @@ import type { DatanetService } from './datanet-service';
 import { assertFunded, putPolicyDocument, registryAddressOf, registryReader, registryWriter, withFundsCode } from './registry-access';
 import type { RegistryReader } from './registry-access';
 
-/** A local Datanet's link to the registry (table shared_datanets, migration 0012). */
+/** A local Datanet's link to the registry (table shared_datanets, migration 0011). */
 export type SharedLink = {
   datanetId: string;
   chainId: number;
@@ -119,7 +119,8 @@ export class SharedDatanetService {
   async requireLink(datanetId: string): Promise<SharedLink> {
     await this.deps.datanets.get(datanetId);
     const link = await this.linkOf(datanetId);
-    if (!link) throw new AppError('invalid_input', 'This Datanet is a local draft: publish it (or join a published one) first.', { datanetId });
+    if (!link)
+      throw new AppError('invalid_input', 'This Datanet is a local draft: publish it (or join a published one) first.', { datanetId });
     return link;
   }
 
@@ -165,7 +166,9 @@ export class SharedDatanetService {
     const datanet = await this.deps.datanets.get(input.id);
     const existing = await this.linkOf(input.id);
     if (existing) {
-      throw new AppError('conflict', `This Datanet is already published (on-chain id ${existing.onchainId}).`, { onchainId: existing.onchainId });
+      throw new AppError('conflict', `This Datanet is already published (on-chain id ${existing.onchainId}).`, {
+        onchainId: existing.onchainId,
+      });
     }
     const profile = await this.deps.network.require();
     const dataType = input.dataType ?? inferDataType(datanet.policy);
@@ -353,11 +356,10 @@ export class SharedDatanetService {
           JSON.stringify(record),
         ],
       );
-      await tx.query('insert into shared_datanet_policy_versions (datanet_id, onchain_version, policy_hash, local_version) values ($1, $2, $3, 1)', [
-        id,
-        record.policyVersion,
-        record.policyHash,
-      ]);
+      await tx.query(
+        'insert into shared_datanet_policy_versions (datanet_id, onchain_version, policy_hash, local_version) values ($1, $2, $3, 1)',
+        [id, record.policyVersion, record.policyHash],
+      );
       await this.cacheDocument(tx, record.policyHash, policy);
     });
     return id;
@@ -391,7 +393,11 @@ export class SharedDatanetService {
     if (link.previousPolicyVersion !== null && link.previousPolicyVersion !== link.policyVersion) {
       const before = await this.localPolicyAt(id, link.previousPolicyVersion);
       if (before) {
-        newVersion = { fromVersion: link.previousPolicyVersion, toVersion: link.policyVersion, changes: diffPolicies(before, datanet.policy) };
+        newVersion = {
+          fromVersion: link.previousPolicyVersion,
+          toVersion: link.policyVersion,
+          changes: diffPolicies(before, datanet.policy),
+        };
       }
     }
     return {
@@ -496,13 +502,16 @@ export class SharedDatanetService {
 
   /** A verified policy document stored before, or null. */
   async cachedDocument(hash: string): Promise<Policy | null> {
-    const { rows } = await this.deps.db.query<{ policy: unknown }>('select policy from policy_documents where hash = $1', [hash.toLowerCase()]);
+    const { rows } = await this.deps.db.query<{ policy: unknown }>('select policy from policy_documents where hash = $1', [
+      hash.toLowerCase(),
+    ]);
     return rows[0] ? policySchema.parse(rows[0].policy) : null;
   }
 
   /** Stores a policy document only after its hash was checked (the caller's job), keyed by that hash. */
   async cacheDocument(tx: Pick<Database, 'query'>, hash: string, policy: Policy): Promise<void> {
-    if (policyDocumentHash(policy) !== hash.toLowerCase()) throw new AppError('internal', 'A policy document was cached under another hash.');
+    if (policyDocumentHash(policy) !== hash.toLowerCase())
+      throw new AppError('internal', 'A policy document was cached under another hash.');
     await tx.query('insert into policy_documents (hash, policy) values ($1, $2) on conflict (hash) do nothing', [
       hash.toLowerCase(),
       JSON.stringify(policy),

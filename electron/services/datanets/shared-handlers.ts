@@ -1,7 +1,8 @@
 import type { Handlers } from '../../../shared/api/dispatcher';
 import type { SharedDatanetService } from './shared-datanet-service';
 
-type SharedMethod = 'datanets.publish' | 'datanets.browse' | 'datanets.join' | 'datanets.show' | 'datanets.sync' | 'datanets.acknowledgePolicy';
+type SharedMethod =
+  'datanets.publish' | 'datanets.browse' | 'datanets.join' | 'datanets.show' | 'datanets.sync' | 'datanets.acknowledgePolicy';
 
 /** The shared-Datanet methods of shared/api/datanets.ts. */
 export function sharedDatanetHandlers(shared: SharedDatanetService): Pick<Handlers, SharedMethod> {

@@ -45,7 +45,10 @@ export class GovernanceService {
   constructor(private readonly deps: GovernanceDeps) {}
 
   /** Stores the proposed policy's document with the validator, then proposes its hash on chain. */
-  async propose(input: { datanetId: string; policy: Policy }): Promise<{ proposalId: string; endsAt: number; policyHash: string; txHash: string }> {
+  async propose(input: {
+    datanetId: string;
+    policy: Policy;
+  }): Promise<{ proposalId: string; endsAt: number; policyHash: string; txHash: string }> {
     const link = await this.deps.shared.requireLink(input.datanetId);
     const profile = await this.deps.shared.profileFor(link);
     const policyHash = policyDocumentHash(input.policy);
@@ -66,7 +69,10 @@ export class GovernanceService {
   }
 
   /** Votes yes or no on a proposal of the selected network's registry. */
-  async vote(input: { proposalId: string; choice: 'yes' | 'no' }): Promise<{ proposalId: string; yes: number; no: number; weight: number; txHash: string }> {
+  async vote(input: {
+    proposalId: string;
+    choice: 'yes' | 'no';
+  }): Promise<{ proposalId: string; yes: number; no: number; weight: number; txHash: string }> {
     const profile = await this.deps.network.require();
     const writer = await registryWriter(this.deps.network, this.deps.wallet, this.deps.walletSettings, profile);
     try {

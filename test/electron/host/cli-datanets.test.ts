@@ -99,8 +99,16 @@ describe('datanet-desk shared Datanets and governance', () => {
     const proposed = await one('a', ['governance', 'propose', '--datanet', created.id, '--policy', policyFile, '--network', profileFile]);
     expect(Object.keys(proposed).sort()).toEqual(['endsAt', 'proposalId']);
     const proposalId = proposed.proposalId as string;
-    expect(await one('a', ['governance', 'vote', proposalId, '--choice', 'yes', '--network', profileFile])).toEqual({ proposalId, yes: 1, no: 0 });
-    expect(await one('b', ['governance', 'vote', proposalId, '--choice', 'yes', '--network', profileFile])).toEqual({ proposalId, yes: 2, no: 0 });
+    expect(await one('a', ['governance', 'vote', proposalId, '--choice', 'yes', '--network', profileFile])).toEqual({
+      proposalId,
+      yes: 1,
+      no: 0,
+    });
+    expect(await one('b', ['governance', 'vote', proposalId, '--choice', 'yes', '--network', profileFile])).toEqual({
+      proposalId,
+      yes: 2,
+      no: 0,
+    });
     const twice = await cli('b', ['governance', 'vote', proposalId, '--choice', 'no', '--network', profileFile]);
     expect([twice.code, (twice.lines[0]?.error as { code?: string })?.code]).toEqual([1, 'conflict']);
     const badChoice = await cli('b', ['governance', 'vote', proposalId, '--choice', 'maybe', '--network', profileFile]);
@@ -108,12 +116,16 @@ describe('datanet-desk shared Datanets and governance', () => {
 
     await rpc.send('evm_increaseTime', [(proposed.endsAt as number) - (await rpc.getBlock('latest'))!.timestamp + 1]);
     await rpc.send('evm_mine', []);
-    expect(await one('a', ['governance', 'execute', proposalId, '--network', profileFile])).toEqual({ proposalId, passed: true, policyVersion: 2 });
+    expect(await one('a', ['governance', 'execute', proposalId, '--network', profileFile])).toEqual({
+      proposalId,
+      passed: true,
+      policyVersion: 2,
+    });
 
     // Offline show keeps version 1 until a sync; show --network follows the chain.
     expect(await one('b', ['datanet', 'show', bobId])).toMatchObject({ policyVersion: 1 });
     const synced = await one('b', ['datanet', 'show', bobId, '--network', profileFile]);
     expect(synced).toMatchObject({ id: bobId, onchainId, policyVersion: 2, role: 'contributor', policy: next });
     expect(policyDocumentHash(synced.policy as typeof next)).toBe(policyDocumentHash(next));
-  });
+  }, 300_000);
 });

@@ -115,6 +115,13 @@ describe('datanet-desk wallet and submit', () => {
     const profile = join(tmp.dir, 'profile.json');
     writeFileSync(profile, JSON.stringify(devnet.profile));
 
+    // Even where the policy does not require anonymisation, an original leaves only when the user
+    // marked it "share original" in the app: un-anonymised notes are refused before anything is signed.
+    const refused = await cli(['submit', '--datanet', datanet.id, '--items', imported.map((i) => i.itemId).join(','), '--network', profile]);
+    expect(refused.code).not.toBe(0);
+    expect(JSON.stringify(refused.lines)).toContain('original_not_shared');
+    for (const { itemId } of imported) expect((await cli(['anonymise', itemId])).code).toBe(0);
+
     const run = await cli(['submit', '--datanet', datanet.id, '--items', imported.map((i) => i.itemId).join(','), '--network', profile]);
     expect(run.code).toBe(0);
     expect(run.lines).toHaveLength(1);

@@ -8,7 +8,7 @@ import { MIGRATION_0007 } from './0007-review-rooms';
 import { MIGRATION_0008 } from './0008-rewards';
 import { MIGRATION_0009 } from './0009-audit-log';
 import { MIGRATION_0010 } from './0010-share-original';
-import { MIGRATION_0012 } from './0012-shared-datanets';
+import { MIGRATION_0011 } from './0011-shared-datanets';
 
 export type Migration = { version: number; name: string; sql: string };
 
@@ -24,5 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_0008,
   MIGRATION_0009,
   MIGRATION_0010,
-  MIGRATION_0012,
+  MIGRATION_0011,
 ];

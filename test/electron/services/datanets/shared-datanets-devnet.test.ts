@@ -71,7 +71,9 @@ async function tamperingValidator(target: string, served: Policy): Promise<{ url
       return;
     }
     void fetch(`${target}${request.url ?? '/'}`, { method: request.method }).then(async (r) => {
-      response.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await r.arrayBuffer()));
+      response
+        .writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' })
+        .end(Buffer.from(await r.arrayBuffer()));
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -103,9 +105,18 @@ describe('shared Datanets on the devnet', () => {
 
   it('publishes a draft (its items stay); a second machine browses and joins the same Datanet with the same policy', async () => {
     alice = await freshApp();
-    const draft = await alice.services.datanets.create({ name: 'Clinical notes', domain: 'clinical', description: '', policy: firstPolicy });
+    const draft = await alice.services.datanets.create({
+      name: 'Clinical notes',
+      domain: 'clinical',
+      description: '',
+      policy: firstPolicy,
+    });
     aliceId = draft.id;
-    const imported = await alice.services.library.importBytes({ datanetId: aliceId, name: 'a.txt', bytes: new TextEncoder().encode('a note') });
+    const imported = await alice.services.library.importBytes({
+      datanetId: aliceId,
+      name: 'a.txt',
+      bytes: new TextEncoder().encode('a note'),
+    });
     expect(imported.itemId).toBeTruthy();
 
     const published = await alice.api('datanets.publish', { id: aliceId });

@@ -10,8 +10,8 @@
  *   each on-chain policy version, with the document hash it was verified against.
  * - `policy_documents`: verified policy documents by hash (the proposals' diffs, offline).
  */
-export const MIGRATION_0012 = {
-  version: 12,
+export const MIGRATION_0011 = {
+  version: 11,
   name: 'shared-datanets',
   sql: `
     create table shared_datanets (

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../../electron/services/db/database';
 import { MIGRATION_0001 } from '../../../../electron/services/db/migrations/0001-library';
-import { MIGRATION_0012 } from '../../../../electron/services/db/migrations/0012-shared-datanets';
+import { MIGRATION_0011 } from '../../../../electron/services/db/migrations/0011-shared-datanets';
 
 let db: Database;
 const ONCHAIN = `0x${'ab'.repeat(32)}`;
@@ -18,16 +18,16 @@ const link = (datanetId: string, onchainId = ONCHAIN, registry = REGISTRY) =>
 
 beforeAll(async () => {
   db = await openDatabase(undefined, [MIGRATION_0001]);
-  // A Datanet made before 0012 stays a draft: it has no link row.
+  // A Datanet made before 0011 stays a draft: it has no link row.
   await db.query(`insert into datanets (id, name, policy, policy_version) values ('d1', 'D1', '{}', 1), ('d2', 'D2', '{}', 1)`);
   await db.query(`insert into datanet_policy_versions (datanet_id, version, policy) values ('d1', 1, '{}'), ('d2', 1, '{}')`);
-  await db.exec(MIGRATION_0012.sql);
+  await db.exec(MIGRATION_0011.sql);
 });
 afterAll(async () => {
   await db.close();
 });
 
-describe('0012 shared datanets', () => {
+describe('0011 shared datanets', () => {
   it('links a local Datanet to one on-chain id per network, in lower-case hex only', async () => {
     expect((await db.query('select * from shared_datanets')).rows).toEqual([]);
     await link('d1');
@@ -40,9 +40,15 @@ describe('0012 shared datanets', () => {
   });
 
   it('maps on-chain policy versions to existing local versions, and forgets everything with the Datanet', async () => {
-    await db.query(`insert into shared_datanet_policy_versions (datanet_id, onchain_version, policy_hash, local_version) values ('d1', 1, $1, 1)`, [HASH]);
+    await db.query(
+      `insert into shared_datanet_policy_versions (datanet_id, onchain_version, policy_hash, local_version) values ('d1', 1, $1, 1)`,
+      [HASH],
+    );
     await expect(
-      db.query(`insert into shared_datanet_policy_versions (datanet_id, onchain_version, policy_hash, local_version) values ('d1', 2, $1, 9)`, [HASH]),
+      db.query(
+        `insert into shared_datanet_policy_versions (datanet_id, onchain_version, policy_hash, local_version) values ('d1', 2, $1, 9)`,
+        [HASH],
+      ),
     ).rejects.toThrow();
     await db.query(`insert into policy_documents (hash, policy) values ($1, '{}')`, [HASH]);
     await expect(db.query(`insert into policy_documents (hash, policy) values ('0xnothex', '{}')`)).rejects.toThrow();
