@@ -39,6 +39,16 @@ export default tseslint.config(
       ],
     },
   })),
+  // npm runs postinstall before anything is built and whether or not optional packages installed.
+  {
+    files: ['scripts/postinstall.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['*', '!node:*'], message: 'postinstall runs before the build: Node built-ins only' }] },
+      ],
+    },
+  },
   // Playwright reads a fixture's dependencies from its destructuring pattern, so `{}` is required.
   { files: ['test/e2e/**/*.ts'], rules: { 'no-empty-pattern': 'off' } },
   {

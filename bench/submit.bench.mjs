@@ -133,8 +133,7 @@ try {
   // Five queued submissions go out in one multiAttest.
   /** @type {string[]} */
   const queued = [];
-  for (let i = 0; i < 5; i++)
-    queued.push((await services.submissions.submitSelection(datanet.id, await anonymisedItems(FILES))).id);
+  for (let i = 0; i < 5; i++) queued.push((await services.submissions.submitSelection(datanet.id, await anonymisedItems(FILES))).id);
   await services.submissionQueue.settle(queued);
   const batch = await services.submissions.get(at(queued, 0));
   if (batch.batchSize !== 5) throw new Error(`expected one batch of 5, got ${batch.batchSize}`);

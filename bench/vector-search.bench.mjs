@@ -34,7 +34,11 @@ function point() {
 /** @param {Float64Array} v */
 const literal = (v) => `[${Array.from(v, (x) => x.toPrecision(9)).join(',')}]`;
 /** @type {(xs: number[], p: number) => number} */
-const percentile = (xs, p) => at([...xs].sort((a, b) => a - b), Math.min(xs.length - 1, Math.floor((p / 100) * xs.length)));
+const percentile = (xs, p) =>
+  at(
+    [...xs].sort((a, b) => a - b),
+    Math.min(xs.length - 1, Math.floor((p / 100) * xs.length)),
+  );
 /** @param {string} msg */
 const log = (msg) => process.stderr.write(`${BENCH}: ${msg}\n`);
 

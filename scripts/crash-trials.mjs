@@ -17,8 +17,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Contract, JsonRpcProvider } from 'ethers';
+import { Contract, EventLog, JsonRpcProvider } from 'ethers';
 import { mulberry32 } from '../shared/seeded-prng.js';
+
+/** @typedef {typeof import('../electron/services/index')} ServicesModule */
+/** @typedef {import('../electron/services/index').Services} Services */
+/** @typedef {import('../shared/network-profile').NetworkProfile} NetworkProfile */
+/** @typedef {'import' | 'anonymise' | 'embed' | 'submit'} Phase */
+/**
+ * One run of the command line: its JSON output lines, how it ended, and how long it ran.
+ * @typedef {{ lines: Record<string, unknown>[], code: number | null, isKilled: boolean, ms: number, stderr: string }} CliRun
+ */
+/**
+ * What one trial of a phase works on; `profilePath` and `onchainUids` are set for the submit phase.
+ * @typedef {object} TrialContext
+ * @property {string} work
+ * @property {string} dataDir
+ * @property {string} datanetId
+ * @property {number} counter
+ * @property {number} filesPerTrial
+ * @property {() => number | undefined} delay when to SIGKILL the command (ms), or never
+ * @property {string} [profilePath]
+ * @property {(attester: string) => Promise<string[]>} [onchainUids]
+ */
+/** @typedef {{ runMs: number, isKilled: boolean, problems: string[] } & Record<string, unknown>} TrialOutcome */
+/** @typedef {TrialOutcome & { phase: Phase, trial: number | 'calibration' }} TrialResult */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVICES = join(ROOT, 'out/main/services.js');
@@ -26,13 +49,25 @@ const CLI = join(ROOT, 'bin/datanet-desk.js');
 const DEVNET_CLI = join(ROOT, 'out/devnet/cli.js');
 const MODEL = join(ROOT, '../shared/models/random-minilm-l6');
 const PASSPHRASE = 'crash trials passphrase';
+/** @type {readonly Phase[]} */
 export const PHASES = ['import', 'anonymise', 'embed', 'submit'];
+
+/**
+ * @param {string} name
+ * @returns {name is Phase}
+ */
+function isPhase(name) {
+  return /** @type {readonly string[]} */ (PHASES).includes(name);
+}
 
 const FIRST = ['Alice', 'Bruno', 'Chen', 'Dara', 'Emeka', 'Fatima', 'Goran', 'Hana'];
 const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Haddad', 'Kowalski', 'Silva', 'Byrne'];
 const FINDINGS = ['persistent dry cough', 'elevated blood pressure', 'lower back pain', 'seasonal allergies', 'mild anaemia'];
 
-/** A clinical-style note with identifiers, unique per `n`. */
+/**
+ * A clinical-style note with identifiers, unique per `n`.
+ * @param {number} n
+ */
 function note(n) {
   const name = `${FIRST[n % FIRST.length]} ${LAST[(n * 3) % LAST.length]}`;
   return [
@@ -43,7 +78,13 @@ function note(n) {
   ].join('\n');
 }
 
-/** Runs the command line; with `killAfterMs`, SIGKILLs it then. Resolves with its JSON lines. */
+/**
+ * Runs the command line; with `killAfterMs`, SIGKILLs it then. Resolves with its JSON lines.
+ * @param {string} dataDir
+ * @param {string[]} args
+ * @param {number} [killAfterMs]
+ * @returns {Promise<CliRun>}
+ */
 function runCli(dataDir, args, killAfterMs) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--data-dir', dataDir], {
@@ -51,6 +92,7 @@ function runCli(dataDir, args, killAfterMs) {
       env: { ...process.env, DATANET_DESK_PASSPHRASE: PASSPHRASE, DATANET_DESK_MODEL_DIR: MODEL },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    /** @type {Record<string, unknown>[]} */
     const lines = [];
     let stderr = '';
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -72,13 +114,20 @@ function runCli(dataDir, args, killAfterMs) {
   });
 }
 
-/** How a run that was not killed ended (a refusal is information, not a crash). */
+/**
+ * How a run that was not killed ended (a refusal is information, not a crash).
+ * @param {CliRun} run
+ */
 function exitOf(run) {
   return run.isKilled ? {} : { exitCode: run.code, lastLine: run.lines.at(-1), stderr: run.stderr.slice(0, 200) || undefined };
 }
 
+/**
+ * @param {string} dataDir
+ * @returns {Promise<Services>}
+ */
 async function openServices(dataDir) {
-  const { createServices } = await import(pathToFileURL(SERVICES).href);
+  const { createServices } = /** @type {ServicesModule} */ (await import(pathToFileURL(SERVICES).href));
   // The same model the command line is given, so coverage counts vectors of that model.
   return createServices({
     dataDir,
@@ -89,7 +138,12 @@ async function openServices(dataDir) {
   });
 }
 
-/** Every stored original is whole: named by the sha256 of its bytes; temporary files are not items. */
+/**
+ * Every stored original is whole: named by the sha256 of its bytes; temporary files are not items.
+ * @param {Services} s
+ * @param {string} dataDir
+ * @param {string[]} problems
+ */
 async function checkBlobs(s, dataDir, problems) {
   const root = join(dataDir, 'blobs');
   for (const shard of existsSync(root) ? readdirSync(root) : []) {
@@ -110,13 +164,28 @@ async function checkBlobs(s, dataDir, problems) {
   return temps.length;
 }
 
+/**
+ * The item an import stored or found; a trial's own note always has one.
+ * @param {import('../shared/api/library').ImportResult} result
+ */
+function itemIdOf(result) {
+  if (!result.itemId) throw new Error(`import failed: ${JSON.stringify(result)}`);
+  return result.itemId;
+}
+
+/**
+ * @param {Services} s
+ * @param {string} name
+ */
 async function newDatanet(s, name) {
   return (await s.datanets.create({ name, domain: 'clinical', description: 'Crash trial notes.' })).id;
 }
 
+/** @type {Record<Phase, (ctx: TrialContext) => Promise<TrialOutcome>>} */
 const phases = {
   async import(ctx) {
     const dir = mkdtempSync(join(ctx.work, 'import-'));
+    /** @type {string[]} */
     const files = [];
     for (let i = 0; i < ctx.filesPerTrial; i++) {
       const text = note(ctx.counter++);
@@ -127,6 +196,7 @@ const phases = {
     const killed = await runCli(ctx.dataDir, ['import', '--datanet', ctx.datanetId, dir], ctx.delay());
     const committed = killed.lines.filter((l) => l.status === 'imported').map((l) => l.itemId);
     const again = await runCli(ctx.dataDir, ['import', '--datanet', ctx.datanetId, dir]);
+    /** @type {string[]} */
     const problems = [];
     if (again.code !== 0) problems.push(`import after restart failed: ${again.stderr.slice(0, 300)}`);
     const s = await openServices(ctx.dataDir);
@@ -164,12 +234,13 @@ const phases = {
         name: `anon-${ctx.counter}.txt`,
         bytes: new TextEncoder().encode(note(ctx.counter++)),
       });
-      itemId = r.itemId;
+      itemId = itemIdOf(r);
     } finally {
       await s0.close();
     }
     const killed = await runCli(ctx.dataDir, ['anonymise', itemId], ctx.delay());
     const again = await runCli(ctx.dataDir, ['anonymise', itemId]);
+    /** @type {string[]} */
     const problems = [];
     if (again.code !== 0)
       problems.push(`anonymise after restart failed: ${JSON.stringify(again.lines.at(-1))} ${again.stderr.slice(0, 300)}`);
@@ -213,6 +284,7 @@ const phases = {
     }
     const killed = await runCli(ctx.dataDir, ['embed', '--datanet', ctx.datanetId], ctx.delay());
     const again = await runCli(ctx.dataDir, ['embed', '--datanet', ctx.datanetId]);
+    /** @type {string[]} */
     const problems = [];
     if (again.code !== 0) problems.push(`embed after restart failed: ${JSON.stringify(again.lines.at(-1))} ${again.stderr.slice(0, 300)}`);
     const s = await openServices(ctx.dataDir);
@@ -240,6 +312,9 @@ const phases = {
   },
 
   async submit(ctx) {
+    const { profilePath, onchainUids } = ctx;
+    if (profilePath === undefined || onchainUids === undefined) throw new Error('the submit phase runs with the devnet');
+    /** @type {string[]} */
     const itemIds = [];
     const s0 = await openServices(ctx.dataDir);
     try {
@@ -250,19 +325,21 @@ const phases = {
           name: `sub-${ctx.counter}.txt`,
           bytes: new TextEncoder().encode(text),
         });
+        const itemId = itemIdOf(r);
         await s0.versions.create({
-          itemId: r.itemId,
+          itemId,
           kind: 'anonymised',
           content: { kind: 'text', text: text.replace(/Patient [A-Z][a-z]+ [A-Z][a-z]+/, 'Patient [PERSON_1]') },
           report: { detections: [{ type: 'PERSON', operator: 'placeholder', count: 1 }] },
         });
-        itemIds.push(r.itemId);
+        itemIds.push(itemId);
       }
     } finally {
       await s0.close();
     }
-    const args = ['submit', '--datanet', ctx.datanetId, '--items', itemIds.join(','), '--network', ctx.profilePath, '--timeout', '60'];
+    const args = ['submit', '--datanet', ctx.datanetId, '--items', itemIds.join(','), '--network', profilePath, '--timeout', '60'];
     const killed = await runCli(ctx.dataDir, args, ctx.delay());
+    /** @type {string[]} */
     const problems = [];
     let done;
     for (let attempt = 0; attempt < 3 && done?.status !== 'accepted'; attempt++) done = (await runCli(ctx.dataDir, args)).lines.at(-1);
@@ -271,7 +348,7 @@ const phases = {
     try {
       const { rows } = await s.db.query(`select id, status, onchain_uid from submissions`);
       const { address } = await s.wallet.address();
-      const onchain = await ctx.onchainUids(address);
+      const onchain = await onchainUids(address);
       const uids = rows
         .map((r) => r.onchain_uid)
         .filter(Boolean)
@@ -298,7 +375,11 @@ const phases = {
   },
 };
 
-/** Starts the built devnet on free loopback ports; resolves with its profile and a stop function. */
+/**
+ * Starts the built devnet on free loopback ports; resolves with its profile and a stop function.
+ * @param {string} dir
+ * @returns {Promise<{ profile: NetworkProfile, stop: () => Promise<void> }>}
+ */
 async function startDevnet(dir) {
   if (!existsSync(DEVNET_CLI)) {
     const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'devnet/vite.config.ts'], {
@@ -308,13 +389,20 @@ async function startDevnet(dir) {
     if (build.status !== 0) throw new Error('could not build the devnet');
   }
   const child = spawn(process.execPath, [DEVNET_CLI, '--data-dir', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the devnet exited (${code})`)));
-  });
+  const line = await /** @type {Promise<string>} */ (
+    new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the devnet exited (${code})`)));
+    })
+  );
+  /** @type {{ profile: NetworkProfile }} */
+  const { profile } = JSON.parse(line);
   return {
-    profile: JSON.parse(line).profile,
-    stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGINT')))),
+    profile,
+    stop: () =>
+      /** @type {Promise<void>} */ (
+        new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGINT'))))
+      ),
   };
 }
 
@@ -322,6 +410,7 @@ async function startDevnet(dir) {
  * Runs `trials` crash trials of each phase. A first run of each phase, not killed, measures how
  * long the command takes (process start included); each trial then kills it at a uniformly random
  * moment of 0-110 % of that, so some kills land in start-up, most mid-work, a few after the end.
+ * @param {{ trials?: number, phases?: readonly string[], seed?: number, keep?: boolean, report?: (result: TrialResult) => void }} [options]
  */
 export async function runCrashTrials({
   trials = 6,
@@ -330,44 +419,54 @@ export async function runCrashTrials({
   keep = false,
   report = (l) => console.log(JSON.stringify(l)),
 } = {}) {
+  const unknown = names.filter((name) => !isPhase(name));
+  if (unknown.length) throw new Error(`Unknown phase ${unknown.join(', ')}: the phases are ${PHASES.join(', ')}.`);
   if (!existsSync(SERVICES) || !existsSync(CLI)) throw new Error('The app is not built: run `npm run build` first.');
   const started = Date.now();
   // Seeded, so that a failing run can be repeated with its seed.
   const random = mulberry32(seed);
   const work = mkdtempSync(join(tmpdir(), 'datanet-desk-crash-'));
+  /** @type {TrialResult[]} */
   const results = [];
+  /** @type {{ profile: NetworkProfile, stop: () => Promise<void> } | undefined} */
   let devnet;
   try {
-    for (const phase of names) {
+    for (const phase of names.filter(isPhase)) {
       const dataDir = join(work, phase);
       mkdirSync(dataDir);
       const s = await openServices(dataDir);
+      const datanetId = await newDatanet(s, `Crash ${phase}`);
+      /** @type {TrialContext} */
       const ctx = {
         work,
         dataDir,
+        datanetId,
         counter: 1000 * (names.indexOf(phase) + 1),
         filesPerTrial: phase === 'embed' ? 4 : 40,
         delay: () => undefined,
       };
-      ctx.datanetId = await newDatanet(s, `Crash ${phase}`);
       await s.close();
       if (phase === 'embed' && !existsSync(MODEL))
         throw new Error(`The shared test model is missing at ${MODEL} (../shared/models/random-minilm-l6).`);
       if (phase === 'submit') {
         devnet ??= await startDevnet(join(work, 'devnet'));
+        const { profile } = devnet;
         ctx.profilePath = join(work, 'profile.json');
-        writeFileSync(ctx.profilePath, JSON.stringify(devnet.profile));
+        writeFileSync(ctx.profilePath, JSON.stringify(profile));
         const created = await runCli(dataDir, ['wallet', 'create']);
         if (created.code !== 0) throw new Error(`wallet create failed: ${created.stderr}`);
-        const rpc = new JsonRpcProvider(devnet.profile.rpcUrl, devnet.profile.chainId, { staticNetwork: true, cacheTimeout: -1 });
+        const rpc = new JsonRpcProvider(profile.rpcUrl, profile.chainId, { staticNetwork: true, cacheTimeout: -1 });
         const eas = new Contract(
-          devnet.profile.contracts.eas,
+          profile.contracts.eas,
           ['event Attested(address indexed recipient, address indexed attester, bytes32 uid, bytes32 indexed schemaUID)'],
           rpc,
         );
         ctx.onchainUids = async (attester) => {
-          const logs = await eas.queryFilter(eas.filters.Attested(null, attester, null, devnet.profile.schemas.contribution), 0);
-          return logs.map((l) => String(l.args.uid).toLowerCase());
+          const logs = await eas.queryFilter(eas.getEvent('Attested')(null, attester, null, profile.schemas.contribution), 0);
+          return logs.map((l) => {
+            if (!(l instanceof EventLog)) throw new Error('an Attested log that the ABI does not decode');
+            return String(l.args.uid).toLowerCase();
+          });
         };
       }
       // Calibration: one whole run, not a trial, tells how long the operation takes here.
@@ -400,6 +499,7 @@ export async function runCrashTrials({
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
+  /** @param {string} name */
   const value = (name) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;

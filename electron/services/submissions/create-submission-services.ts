@@ -16,7 +16,7 @@ import { SigningConsent } from '../wallet/signing-consent';
 import type { ConsentPrompt } from '../wallet/signing-consent';
 import { PASSPHRASE_ENV, WalletService } from '../wallet/wallet-service';
 import { WalletSettingsStore } from '../wallet/wallet-settings';
-import type { EmbeddingModelLookup } from './item-files';
+import { unsharedOriginals, type EmbeddingModelLookup } from './item-files';
 import { SubmissionJournal } from './journal';
 import type { DuplicateChecker } from './preflight';
 import { SubmissionQueue } from './submission-queue';
@@ -97,6 +97,7 @@ export async function createSubmissionServices(deps: {
     afterStep: tuning.afterStep,
     log: tuning.log ?? ((line) => console.error(line)),
     walletSettings: () => settings.get(),
+    unsharedOriginals: (files) => unsharedOriginals(deps.db, files),
   });
   const submissions = new SubmissionService({
     db: deps.db,

@@ -144,3 +144,38 @@ export async function resolveItemFiles(
   }
   return resolved;
 }
+
+/** A queued file as the original-consent check needs it. */
+export type OutgoingFile = {
+  itemId: string;
+  name: string;
+  /** Blob store key of the bytes to send (lower-case hex, no 0x). */
+  contentSha256: string;
+  /** The signed manifest vouches for the bytes with an anonymisation report or DP parameters. */
+  isVouched: boolean;
+};
+
+/**
+ * The files among `files` that carry an item's original bytes (no anonymisation report, no DP
+ * release in the signed manifest) without a current "share original" mark for that exact original
+ * in the item's Datanet. The queue asks this right before sending: consent withdrawn after signing
+ * still holds.
+ */
+export async function unsharedOriginals(db: Database, files: readonly OutgoingFile[]): Promise<OutgoingFile[]> {
+  const candidates = files.filter((f) => !f.isVouched);
+  if (candidates.length === 0) return [];
+  const { rows } = await db.query<{ id: string; sha256: string; is_shared: boolean }>(
+    `select i.id, i.sha256,
+            exists (select 1 from item_original_shares s
+                    where s.item_id = i.id and s.datanet_id = i.datanet_id and s.sha256 = i.sha256) as is_shared
+     from items i where i.id = any($1)`,
+    [candidates.map((f) => f.itemId)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return candidates.filter((f) => {
+    const item = byId.get(f.itemId);
+    // A deleted item sends nothing (the queue reports its missing content); only originals count.
+    if (!item || item.sha256 !== f.contentSha256) return false;
+    return !item.is_shared;
+  });
+}

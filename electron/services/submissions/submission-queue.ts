@@ -3,6 +3,7 @@ import { Interface, keccak256, ZeroAddress, ZeroHash } from 'ethers';
 import type { JsonRpcProvider, TransactionReceipt } from 'ethers';
 import { datanetKey, encodeContributionData } from '../../../shared/attestation-schemas';
 import type { SubmissionStatus } from '../../../shared/api/submissions';
+import type { OutgoingFile } from './item-files';
 import type { WalletSettings } from '../../../shared/api/wallet';
 import { DEFAULT_WALLET_SETTINGS } from '../../../shared/api/wallet';
 import { EAS_ABI } from '../../../shared/eas-abi';
@@ -65,6 +66,12 @@ export type QueueOptions = {
   log?: (line: string) => void;
   /** The user's fee caps (wallet settings), read at each signing; default the built-in caps. */
   walletSettings?: () => Promise<WalletSettings>;
+  /**
+   * The files of a submission that would send an item's original bytes without the user's current
+   * "share original" mark. Checked again just before the bytes leave, because the mark can be
+   * withdrawn after the submission was signed and queued.
+   */
+  unsharedOriginals?: (files: readonly OutgoingFile[]) => Promise<OutgoingFile[]>;
 };
 
 /** What one contribution attestation records; the queue batches several into one call. */
@@ -643,6 +650,28 @@ export class SubmissionQueue {
   private async postToValidator(record: SubmissionRecord): Promise<void> {
     const { blobs } = this.options;
     if (!record.signature || !record.offchain) throw new AppError('internal', 'A submission reached the validator step unsigned.');
+    const outgoing = record.files.map((file) => {
+      const signed = record.manifest.files[file.position];
+      return {
+        itemId: file.itemId,
+        name: file.name,
+        contentSha256: file.contentSha256,
+        isVouched: signed !== undefined && (signed.anonymisationReportHash !== null || signed.dpParameters !== null),
+      };
+    });
+    const unshared = (await this.options.unsharedOriginals?.(outgoing)) ?? [];
+    if (unshared.length > 0) {
+      await this.finish(
+        record,
+        'rejected',
+        null,
+        unshared.map((file) => ({
+          code: 'original_not_shared',
+          message: `"${file.name}" is an un-anonymised original that is no longer marked to be shared; nothing was sent.`,
+        })),
+      );
+      return;
+    }
     const files: { sha256: string; contentBase64: string }[] = [];
     for (const file of record.files) {
       let bytes: Uint8Array;

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { AUDIT_CHANNELS, type AuditChannel, type AuditEntry } from '../../../../shared/api/audit';
-import type { AppError } from '../../../../shared/errors';
-import { useApi } from '../../api/ApiContext';
+import { useState, type FormEvent } from 'react';
+import { AUDIT_CHANNELS, type AuditChannel } from '../../../../shared/api/audit';
+import { useMutation, useQuery } from '../../api/useContract';
 import { downloadText } from '../../components/download';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 
 const PAGE = 100;
 
@@ -36,48 +35,42 @@ function formatBytes(n: number): string {
 
 /** What left this machine, when and to where: the audit log, filterable and exportable (Settings). */
 export function AuditLogBlock() {
-  const api = useApi();
   const [draft, setDraft] = useState<Filter>({ channel: '', from: '', to: '', text: '' });
   const [filter, setFilter] = useState<Filter>(draft);
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [isBusy, setIsBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-
-  const load = useCallback(
-    async (f: Filter, beforeId?: number) => {
-      setIsBusy(true);
-      setError(null);
-      try {
-        const page = await api.call('audit.list', { ...toQuery(f), limit: PAGE, ...(beforeId ? { beforeId } : {}) });
-        setEntries((old) => (beforeId ? [...(old ?? []), ...page.entries] : page.entries));
-        setTotal(page.total);
-      } catch (e) {
-        setError(toAppError(e));
-      } finally {
-        setIsBusy(false);
-      }
-    },
-    [api],
-  );
-
-  useEffect(() => {
-    void load(filter);
-  }, [load, filter]);
+  // The first page; a new filter's answer replaces it, the previous one staying shown until then.
+  const list = useQuery('audit.list', { ...toQuery(filter), limit: PAGE }, { isPreviousKept: true });
+  const older = useMutation('audit.list');
+  const exporting = useMutation('audit.export');
+  const entries = list.data?.entries ?? null;
+  const total = list.data?.total ?? 0;
+  const isBusy = list.isLoading || older.isRunning;
+  const error = exporting.error ?? older.error ?? list.error;
+  const clearErrors = (): void => {
+    list.clearError();
+    older.reset();
+    exporting.reset();
+  };
 
   const apply = (e: FormEvent): void => {
     e.preventDefault();
     setFilter({ ...draft });
   };
 
+  const refresh = (): void => {
+    clearErrors();
+    list.retry();
+  };
+
+  const showOlder = async (beforeId: number | undefined): Promise<void> => {
+    clearErrors();
+    const page = await older.run({ ...toQuery(filter), limit: PAGE, ...(beforeId ? { beforeId } : {}) });
+    if (page.isOk) list.setData((shown) => ({ entries: [...shown.entries, ...page.value.entries], total: page.value.total }));
+  };
+
   const exportAs = async (format: 'csv' | 'json'): Promise<void> => {
-    setError(null);
-    try {
-      const file = await api.call('audit.export', { ...toQuery(filter), format });
-      downloadText(file.fileName, file.content, file.mimeType);
-    } catch (e) {
-      setError(toAppError(e));
-    }
+    clearErrors();
+    const file = await exporting.run({ ...toQuery(filter), format });
+    if (file.isOk) downloadText(file.value.fileName, file.value.content, file.value.mimeType);
   };
 
   return (
@@ -119,7 +112,7 @@ export function AuditLogBlock() {
           </label>
           <div className="actions">
             <button type="submit">Filter</button>
-            <button type="button" onClick={() => void load(filter)} disabled={isBusy}>
+            <button type="button" onClick={refresh} disabled={isBusy}>
               Refresh
             </button>
             <button type="button" onClick={() => void exportAs('csv')}>
@@ -130,7 +123,7 @@ export function AuditLogBlock() {
             </button>
           </div>
         </form>
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
+        <ErrorNote error={error} onDismiss={clearErrors} />
         {entries === null ? (
           <p role="status">Loading the audit log…</p>
         ) : entries.length === 0 ? (
@@ -172,7 +165,7 @@ export function AuditLogBlock() {
               </tbody>
             </table>
             {entries.length < total && (
-              <button type="button" disabled={isBusy} onClick={() => void load(filter, entries.at(-1)?.id)}>
+              <button type="button" disabled={isBusy} onClick={() => void showOlder(entries.at(-1)?.id)}>
                 Show older
               </button>
             )}

@@ -1,60 +1,83 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Datanet } from '../../../../shared/api/datanets';
 import type { Room } from '../../../../shared/api/rooms';
-import type { AppError } from '../../../../shared/errors';
 import { useApi, useEvent } from '../../api/ApiContext';
+import { useLoad, useTask } from '../../api/useContract';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorNote, toAppError } from '../../components/ErrorNote';
+import { ErrorNote } from '../../components/ErrorNote';
 import { RoomView } from './RoomView';
 import { reviewerName, setReviewerName } from './useRoom';
 import './review.css';
 
+/** The Datanet's rooms and the wallet's address, read together. */
+type RoomsView = { rooms: Room[]; address: string | null };
+
 /** The Review tab: the Datanet's rooms on this machine, create one, join by invitation, open one. */
 export function ReviewView({ datanet }: { datanet: Datanet }) {
   const api = useApi();
-  const [rooms, setRooms] = useState<Room[] | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [address, setAddress] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const [invite, setInvite] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<AppError | null>(null);
 
-  const refresh = useCallback(async () => {
-    try {
-      const [list, wallet] = await Promise.all([api.call('rooms.list', { datanetId: datanet.id }), api.call('wallet.status', {})]);
-      setRooms(list);
-      setAddress(wallet.address);
-      setName(reviewerName(wallet.address));
-    } catch (e) {
-      setError(toAppError(e));
-    }
+  const loadRooms = useCallback(async (): Promise<RoomsView> => {
+    const [rooms, wallet] = await Promise.all([api.call('rooms.list', { datanetId: datanet.id }), api.call('wallet.status', {})]);
+    return { rooms, address: wallet.address };
   }, [api, datanet.id]);
+  // Another Datanet's rooms stay shown until this one's arrive.
+  const view = useLoad(`review.rooms ${datanet.id}`, loadRooms, { isPreviousKept: true });
+  // A create, join or leave, each followed by reading the list again (the joined room opens from it).
+  const task = useTask();
+  const loaded = view.data;
+  const rooms = loaded?.rooms ?? null;
+  // Every list read also reads the wallet, and the name field starts again from the stored name.
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    if (!loaded) return;
+    setAddress(loaded.address);
+    setName(reviewerName(loaded.address));
+  }, [loaded]);
   useEvent(
     'wallet.changed',
     useCallback((status: { address: string | null }) => setAddress(status.address), []),
   );
+  const error = task.error ?? view.error;
+  const clearErrors = (): void => {
+    task.reset();
+    view.clearError();
+  };
 
   const open = rooms?.find((r) => r.id === openId) ?? null;
   if (open) return <RoomView key={`${open.id}:${address ?? ''}`} room={open} address={address} onBack={() => setOpenId(null)} />;
 
+  const showFresh = (fresh: RoomsView): void => {
+    // Before a first successful read there is nothing to update: that read is retried instead.
+    if (loaded) view.setData(() => fresh);
+    else view.retry();
+  };
+
   const run = async (work: () => Promise<Room>): Promise<void> => {
-    setError(null);
-    try {
+    clearErrors();
+    const done = await task.run(async () => {
       const room = await work();
-      await refresh();
-      setOpenId(room.id);
-    } catch (e) {
-      setError(toAppError(e));
-    }
+      return { room, fresh: await loadRooms() };
+    });
+    if (!done.isOk) return;
+    showFresh(done.value.fresh);
+    setOpenId(done.value.room.id);
+  };
+
+  const leave = async (id: string): Promise<void> => {
+    const done = await task.run(async () => {
+      await api.call('rooms.leave', { id });
+      return loadRooms();
+    });
+    if (done.isOk) showFresh(done.value);
   };
 
   return (
     <section className="review-view" aria-label="Review rooms">
-      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <ErrorNote error={error} onDismiss={clearErrors} />
       <div className="review-forms">
         <form
           onSubmit={(e) => {
@@ -123,7 +146,7 @@ export function ReviewView({ datanet }: { datanet: Datanet }) {
                 type="button"
                 className="link"
                 onClick={() => {
-                  void api.call('rooms.leave', { id: r.id }).then(refresh, (e: unknown) => setError(toAppError(e)));
+                  void leave(r.id);
                 }}
               >
                 Leave

@@ -170,6 +170,29 @@ describe('without ether', () => {
     expect(verdict).toMatchObject({ onchainContributionUid: null, offchainUid: done.offchainUid });
     expect(await onchainContributions(rpc, devnet.profile, done.contributor)).toEqual([]);
   });
+
+  it('sends no original whose "share original" mark was withdrawn after the submission was queued', async () => {
+    const { services } = await freshApp();
+    const datanetId = await createDatanet(services, 'Open notes', { anonymisation: { required: false } });
+    const imported = await services.library.importBytes({
+      datanetId,
+      name: 'raw.txt',
+      bytes: new TextEncoder().encode(syntheticNote(seed++)),
+    });
+    const itemId = imported.itemId as string;
+    await services.handlers['items.setShareOriginal']({ id: itemId, isShared: true, confirm: true });
+    const queued = await services.submissions.submitSelection(datanetId, [itemId]);
+    // The user changes their mind while the submission waits in the queue.
+    await services.handlers['items.setShareOriginal']({ id: itemId, isShared: false });
+    await services.submissionQueue.settle([queued.id]);
+
+    const done = await services.submissions.get(queued.id);
+    expect(done).toMatchObject({ status: 'rejected', verdict: null });
+    expect(done.reasons.map((r) => r.code)).toEqual(['original_not_shared']);
+    // The validator never received the submission (nor, therefore, the original's bytes).
+    const asked = await getJson(`${devnet.profile.validatorUrl}/submissions/${done.manifestHash}`);
+    expect(asked.status).toBe(404);
+  });
 });
 
 describe('a kill at any step', () => {
