@@ -1,6 +1,7 @@
 // Gas per Datanet registry operation on the devnet (devnet/contracts/datanet-registry.sol),
 // measured in this run: publish, join, request + approve, set role, propose, vote (one member one
-// vote, and by accepted contributions), execute, record accepted items (per item, batch of 20),
+// vote, and by accepted contributions), execute, record accepted items (per item, batch of 20 and
+// the validator's one-file submission),
 // publish a Datanet version. Baseline: one plain ERC-20 transfer of $OPEN to a fresh address in
 // the same run, the cheapest useful token transaction; the ratio says how many transfers each
 // operation costs.
@@ -109,6 +110,12 @@ try {
   const items = Array.from({ length: BATCH }, (_, i) => hash(`item ${i}`));
   const recorded = await gasOf(registry(validator).recordAccepted(open, alice.address, items));
   figures.push([`record_accepted_gas_per_item_batch_${BATCH}`, recorded / BATCH]);
+  // The validator sends one recordAccepted per accepted submission (devnet/validator/validator.ts):
+  // a one-file submission pays the whole transaction for its item (here the member's first).
+  figures.push([
+    'record_accepted_gas_per_item_batch_1',
+    await gasOf(registry(validator).recordAccepted(open, bob.address, [hash('single')])),
+  ]);
   const weightedSalt = hash('bench weighted');
   const weighted = await registry(owner).datanetIdFor(owner.address, weightedSalt);
   await gasOf(registry(owner).publish(weightedSalt, 'Weighted', 'clinical', 0, hash('policy w'), governance({ electorate: 1, weight: 1 })));

@@ -121,8 +121,10 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const t2 = Date.now();
     const chain = new ValidatorChain(anvil.rpcUrl, deployment);
     stops.push(async () => chain.destroy());
+    const policies = new PolicyStore(join(dataDir, 'policies'));
     const validator = await Validator.open({
       chain,
+      policies,
       statePath: join(dataDir, 'validator-state.json'),
       seed: options.seed ?? DEFAULT_SEED,
       now: options.now ?? Date.now,
@@ -130,7 +132,6 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       topK: options.topK ?? DEFAULT_TOP_K,
       log,
     });
-    const policies = new PolicyStore(join(dataDir, 'policies'));
     const server: ValidatorServer = await startValidatorServer(validator, portFor(1), log, policies);
     stops.push(async () => {
       await validator.drain();

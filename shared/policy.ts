@@ -92,6 +92,13 @@ export const policySchema = z
       })
       .strict()
       .prefault({}),
+    // Shared Datanets: whether items the validator accepted wait for a curator's approval (a
+    // curator publishes the approved batch's Merkle root as the next Datanet version) before they
+    // count as accepted on chain (devnet/README.md, Owner approval).
+    curation: z
+      .object({ ownerApproval: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
     // Who may join and how the policy changes. The registry contract stores and enforces these
     // per policy version (shared/datanet-registry.ts maps them; devnet/README.md, Governance).
     governance: z

@@ -21,7 +21,7 @@ export function signingPrompt(
   datanetName: string,
   fees: FeeEstimate = UNKNOWN_FEES,
 ): SigningPrompt {
-  const domain = manifestDomain(profile.chainId);
+  const domain = manifestDomain(profile.chainId, manifest.version);
   const n = manifest.files.length;
   return {
     summary: [
@@ -41,6 +41,12 @@ export function signingPrompt(
       fields: [
         { label: 'version', value: String(manifest.version) },
         { label: 'datanetId', value: manifest.datanetId },
+        ...(manifest.version === 2
+          ? [
+              { label: 'policyVersion', value: String(manifest.policy.version) },
+              { label: 'policyHash', value: manifest.policy.hash },
+            ]
+          : []),
         { label: 'contributor', value: manifest.contributor },
         { label: 'merkleRoot', value: manifest.merkleRoot },
         { label: 'totalFiles', value: String(manifest.totals.files) },

@@ -24,7 +24,9 @@ import { policySchema } from './policy';
 export const VERDICT_REASON_CODES = [
   'bad_signature', // the manifest's EIP-712 signature is not the contributor's
   'bad_attestation', // the contribution attestation is not the contributor's, or does not match the manifest
-  'unknown_datanet', // the validator does not know the Datanet and the request carries no policy
+  'unknown_datanet', // the validator does not know the Datanet and the request carries no policy (or the chain has no such Datanet)
+  'policy_outdated', // the manifest names a policy version of the shared Datanet that is not its current one on chain
+  'not_member', // the contributor is not a member of the shared Datanet on chain
   'invalid_manifest', // totals do not add up
   'merkle_mismatch', // the files listed do not hash to the manifest's Merkle root
   'missing_file', // a file listed in the manifest was not sent
@@ -172,6 +174,24 @@ export const verdictSchema = z.object({
   /** The verdict attestation's refUID: the on-chain contribution UID, or zero when there is none. */
   refUID: bytes32Schema,
   attestation: attestationRecordSchema,
+  /**
+   * A shared Datanet's (version 2 manifest) side on chain: the policy version judged against,
+   * whether the accepted items wait for a curator (`held`) or are approved, and the
+   * DatanetRegistry.recordAccepted transaction that recorded them. Absent for a draft's manifest.
+   */
+  registry: z
+    .object({
+      onchainId: bytes32Schema,
+      policyVersion: z.number().int().positive(),
+      /** `none`: the policy needs no curator approval; `held`: accepted by the validator, waiting for a curator. */
+      approval: z.enum(['none', 'held', 'approved']),
+      /** `pending`: to be recorded (or retried); `recorded`: on chain; `not_recorded`: rejected or held. */
+      record: z.enum(['pending', 'recorded', 'not_recorded']),
+      txHash: bytes32Schema.nullable(),
+      /** The Datanet version (DatanetRegistry.publishVersion) whose batch approved the items. */
+      datanetVersion: z.number().int().positive().nullable(),
+    })
+    .optional(),
   receivedAt: z.iso.datetime(),
   /** The UTC day the submission counts on for quota. */
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -241,3 +261,31 @@ export const healthSchema = z.object({
 export const errorResponseSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
 });
+
+/** `POST /datanets/<onchainId>/approve`: a batch a curator published with DatanetRegistry.publishVersion. */
+export const approvalRequestSchema = z
+  .object({
+    /** The Datanet version whose Merkle root (versionRoot) is the root of `items`. */
+    version: z.number().int().positive(),
+    /** The held items' sha256, in the order their Merkle root was computed. */
+    items: z.array(bytes32Schema).min(1).max(10_000),
+  })
+  .strict();
+
+export const heldItemSchema = z.object({ sha256: bytes32Schema, contributor: addressSchema, manifestHash: bytes32Schema });
+
+/** `GET /datanets/<onchainId>/held`: what waits for a curator, and the root to publish for approving all of it. */
+export const heldBatchSchema = z.object({
+  onchainId: bytes32Schema,
+  items: z.array(heldItemSchema),
+  merkleRoot: bytes32Schema.nullable(),
+});
+export type HeldBatch = z.infer<typeof heldBatchSchema>;
+
+export const approvalResultSchema = z.object({
+  onchainId: bytes32Schema,
+  version: z.number().int().positive(),
+  approved: z.number().int().nonnegative(),
+  txHashes: z.array(bytes32Schema),
+});
+export type ApprovalResult = z.infer<typeof approvalResultSchema>;

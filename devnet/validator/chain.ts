@@ -1,5 +1,6 @@
 import { Contract, JsonRpcProvider, ZeroHash } from 'ethers';
 import type { InterfaceAbi, TransactionReceipt } from 'ethers';
+import { DatanetRegistryClient } from '../../shared/datanet-registry-client';
 import { OPEN_TOKEN_ABI, REWARDS_ABI } from '../../shared/reward-contracts';
 import { AppError } from '../../shared/errors';
 import { devnetWallet } from '../accounts';
@@ -65,6 +66,8 @@ export class ValidatorChain {
   private readonly eas: Contract;
   private readonly rewards: Contract;
   private readonly token: Contract;
+  /** The Datanet registry, signed by the validator account (the only one allowed to record accepted items). */
+  readonly registry: DatanetRegistryClient;
   private readonly validatorTx = serial();
   private readonly faucetTx = serial();
 
@@ -77,6 +80,23 @@ export class ValidatorChain {
     this.eas = new Contract(deployment.contracts.eas, easArtifacts().eas.abi as InterfaceAbi, signer);
     this.rewards = new Contract(deployment.contracts.rewards, [...REWARDS_ABI], signer);
     this.token = new Contract(deployment.contracts.token, [...OPEN_TOKEN_ABI], this.provider);
+    this.registry = new DatanetRegistryClient(deployment.contracts.datanetRegistry, signer);
+  }
+
+  /**
+   * Records items accepted in a shared Datanet (DatanetRegistry.recordAccepted). Runs in the
+   * validator's transaction queue: it shares the account's nonce with verdicts and payouts.
+   */
+  async recordAccepted(onchainId: string, contributor: string, contentHashes: string[]): Promise<{ txHash: string; gasUsed: bigint }> {
+    return this.validatorTx(async () => {
+      const result = await this.registry.recordAccepted(onchainId, contributor, contentHashes);
+      return { txHash: result.txHash, gasUsed: result.gasUsed };
+    });
+  }
+
+  /** The Merkle root a curator published as Datanet version `version`; the zero hash when there is none. */
+  async versionRoot(onchainId: string, version: number): Promise<string> {
+    return String(await this.registry.contract.getFunction('versionRoot')(onchainId, version)).toLowerCase();
   }
 
   get validatorAddress(): string {

@@ -131,6 +131,10 @@ export type SubmissionInput = {
   corpus: readonly CorpusItem[];
   /** What the contributor has used of a Datanet's quota today. */
   usage: (datanetId: string) => QuotaUsage;
+  /** Why `datanet` is missing, when the validator knows better than "unknown" (a stale policy version). */
+  datanetProblem?: VerdictReason;
+  /** A shared Datanet's content hashes the registry already records as accepted, from anyone. */
+  acceptedOnChain?: ReadonlySet<string>;
 };
 
 export type SubmissionJudgement = {
@@ -148,7 +152,7 @@ export function judgeSubmission(input: SubmissionInput): SubmissionJudgement {
   const reasons: VerdictReason[] = [];
   const features = new Map<string, FileFeatures>();
   const files: Verdict['files'] = [];
-  reasons.push(...checkDatanetKnown(manifest, datanet));
+  reasons.push(...(datanet ? [] : input.datanetProblem ? [input.datanetProblem] : checkDatanetKnown(manifest, datanet)));
   reasons.push(...checkManifest(manifest));
   const delivery = checkDelivery(manifest, request.files);
   reasons.push(...delivery.reasons);
@@ -156,7 +160,13 @@ export function judgeSubmission(input: SubmissionInput): SubmissionJudgement {
   reasons.push(...checkQuota(manifest, datanet, input.usage(datanet.id)));
 
   const corpus = input.corpus.filter((c) => c.datanetId === datanet.id);
-  const judging: FileJudging = { datanet, corpus, reference: relevanceReference(datanet, corpus), features };
+  const judging: FileJudging = {
+    datanet,
+    corpus,
+    reference: relevanceReference(datanet, corpus),
+    features,
+    acceptedOnChain: input.acceptedOnChain ?? new Set(),
+  };
   const seen = new Set<string>();
   for (const file of manifest.files) {
     const repeated = checkListedOnce(file, seen);
@@ -245,6 +255,7 @@ type FileJudging = {
   reference: number[] | null;
   /** Features of this submission's files judged so far: a near-duplicate within one submission counts too. */
   features: Map<string, FileFeatures>;
+  acceptedOnChain: ReadonlySet<string>;
 };
 
 /** The checks of one intact file, in order; a wrong format or an exact duplicate ends them. */
@@ -257,7 +268,7 @@ function judgeFile(
   const format = checkFormat(file, content, policy);
   if (format) return { reasons: [format] };
   const reasons = [checkAnonymised(file, policy), checkDp(file, policy)].filter((r): r is VerdictReason => r !== null);
-  const exact = checkExactDuplicate(file, judging.corpus);
+  const exact = checkExactDuplicate(file, judging.corpus, judging.acceptedOnChain);
   if (exact) return { reasons: [...reasons, exact] };
   const features = featuresOf(file, content);
   judging.features.set(file.sha256, features);
@@ -303,8 +314,21 @@ function checkDp(file: ManifestFile, policy: Policy): VerdictReason | null {
   return null;
 }
 
-function checkExactDuplicate(file: ManifestFile, corpus: readonly CorpusItem[]): VerdictReason | null {
+function checkExactDuplicate(
+  file: ManifestFile,
+  corpus: readonly CorpusItem[],
+  acceptedOnChain: ReadonlySet<string>,
+): VerdictReason | null {
   const known = corpus.find((c) => c.sha256 === file.sha256);
+  if (!known && acceptedOnChain.has(file.sha256)) {
+    // The registry is the record across validators and machines: accepted there from anyone is taken.
+    return {
+      code: 'duplicate',
+      message: 'these exact bytes are already accepted in this Datanet (recorded on chain)',
+      sha256: file.sha256,
+      details: { kind: 'exact', onchain: true },
+    };
+  }
   if (!known) return null;
   return {
     code: 'duplicate',

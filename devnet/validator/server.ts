@@ -56,6 +56,18 @@ export async function startValidatorServer(
       pattern: /^\/datanets\/([^/]+)$/,
       handle: async (m) => [200, validator.getDatanet(decodeURIComponent(m[1] as string))],
     },
+    // Owner approval of a shared Datanet (validator.ts, approve): what is held, and applying a
+    // batch a curator published on chain.
+    {
+      method: 'GET',
+      pattern: /^\/datanets\/(0x[0-9a-fA-F]{64})\/held$/,
+      handle: async (m) => [200, validator.heldItems(m[1] as string)],
+    },
+    {
+      method: 'POST',
+      pattern: /^\/datanets\/(0x[0-9a-fA-F]{64})\/approve$/,
+      handle: async (m, body) => [200, await validator.approve(m[1] as string, body)],
+    },
     { method: 'POST', pattern: /^\/submissions$/, handle: async (_m, body) => [200, await validator.submit(body)] },
     { method: 'GET', pattern: /^\/submissions\/(0x[0-9a-fA-F]{64})$/, handle: async (m) => [200, validator.getSubmission(m[1] as string)] },
     { method: 'GET', pattern: /^\/contributors\/([^/]+)$/, handle: async (m) => [200, await validator.contributorStats(m[1] as string)] },

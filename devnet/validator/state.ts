@@ -13,8 +13,8 @@ export const VALIDATOR_STATE_VERSION = 1;
 
 export const storedDatanetSchema = datanetRegistrationSchema.extend({
   registeredAt: z.string(),
-  /** `api`: POST /datanets; `submission`: the first submission carried it (a devnet convenience). */
-  source: z.enum(['api', 'submission']),
+  /** `api`: POST /datanets; `submission`: the first submission carried it (a devnet convenience); `registry`: read from the chain. */
+  source: z.enum(['api', 'submission', 'registry']),
 });
 export type StoredDatanet = z.infer<typeof storedDatanetSchema>;
 
@@ -29,6 +29,11 @@ export const corpusItemSchema = z.object({
   minhash: z.array(z.number().int()).nullable(),
   embedding: z.array(z.number()).nullable(),
   keyTerms: z.array(z.string()),
+  /**
+   * A shared Datanet's item on chain: `held` for a curator's approval, `pending` until
+   * DatanetRegistry.recordAccepted records it, then `recorded`. Absent for a draft's items.
+   */
+  onchain: z.enum(['held', 'pending', 'recorded']).optional(),
 });
 export type CorpusItem = z.infer<typeof corpusItemSchema>;
 
@@ -42,6 +47,8 @@ export const validatorStateSchema = z.object({
   submissions: z.record(z.string(), verdictSchema),
   corpus: z.array(corpusItemSchema),
   epochs: z.array(epochResultSchema),
+  /** Per on-chain Datanet id, the Datanet versions whose approved batch was applied (each once). */
+  approvedVersions: z.record(z.string(), z.array(z.number().int().positive())).default({}),
 });
 export type ValidatorState = z.infer<typeof validatorStateSchema>;
 

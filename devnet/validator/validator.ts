@@ -3,20 +3,25 @@ import type { z } from 'zod';
 import { datanetKey, encodeVerdictData } from '../../shared/attestation-schemas';
 import { canonicalJson } from '../../shared/canonical-json';
 import { AppError } from '../../shared/errors';
-import { manifestHash } from '../../shared/manifest';
-import type { Manifest } from '../../shared/manifest';
+import { checkPolicyDocument } from '../../shared/datanet-registry-policy';
+import { manifestHash, SHARED_MANIFEST_VERSION } from '../../shared/manifest';
+import type { Manifest, SharedManifest } from '../../shared/manifest';
+import { merkleRoot } from '../../shared/merkle';
 import { utcDay } from '../../shared/quota';
 import type { QuotaUsage } from '../../shared/quota';
 import { acceptanceRate, standing } from '../../shared/standing';
 import {
   ACCEPTED_CODE,
   VERDICT_REASON_CODES,
+  approvalRequestSchema,
   datanetRegistrationSchema,
   faucetRequestSchema,
   submissionRequestSchema,
 } from '../../shared/validator-api';
 import type {
+  ApprovalResult,
   ContributorStats,
+  HeldBatch,
   DatanetRegistration,
   EpochResult,
   Verdict,
@@ -30,8 +35,9 @@ import { checkAuthenticity, judgeSubmission } from './checks';
 import type { FileFeatures, ParsedRequest } from './checks';
 import { createOffchainVerifier } from './offchain';
 import type { OffchainPackage } from './offchain';
+import type { PolicyStore } from './policies';
 import { loadState, saveState, VALIDATOR_STATE_VERSION } from './state';
-import type { StoredDatanet, ValidatorState } from './state';
+import type { CorpusItem, StoredDatanet, ValidatorState } from './state';
 import { keyTerms } from './text';
 
 export { NEAR_DUPLICATE_JACCARD } from './checks';
@@ -43,10 +49,19 @@ export const MAX_FAUCET_AMOUNT = parseEther('100');
  * the same manifest may be sent again and is then judged afresh. Any other verdict is final for
  * its manifest hash, and sending the manifest again returns it.
  */
-export const RETRYABLE_REASONS: readonly VerdictReasonCode[] = ['quota_exceeded', 'missing_file', 'tampered_file', 'unknown_datanet'];
+export const RETRYABLE_REASONS: readonly VerdictReasonCode[] = [
+  'quota_exceeded',
+  'missing_file',
+  'tampered_file',
+  'unknown_datanet',
+  // Joining is a transaction away: the same manifest may come back once the contributor is a member.
+  'not_member',
+];
 
 export type ValidatorOptions = {
   chain: ValidatorChain;
+  /** Policy documents by hash: a shared Datanet's policy is the document its on-chain version names. */
+  policies: PolicyStore;
   statePath: string;
   seed: string;
   /** The validator's clock (epoch ms): decides the UTC day a submission counts on. */
@@ -56,7 +71,18 @@ export type ValidatorOptions = {
   log: (line: string) => void;
 };
 
-type VerdictBase = Omit<Verdict, 'status' | 'reasonCode' | 'reasons' | 'score' | 'files' | 'attestation' | 'countsTowardQuota'>;
+type VerdictBase = Omit<
+  Verdict,
+  'status' | 'reasonCode' | 'reasons' | 'score' | 'files' | 'attestation' | 'countsTowardQuota' | 'registry'
+>;
+
+/** A shared Datanet as the chain states it now, for one manifest: its policy, or why there is none to judge by. */
+type SharedContext = {
+  datanet: StoredDatanet | undefined;
+  problem: VerdictReason | undefined;
+  reasons: VerdictReason[];
+  acceptedOnChain: Set<string>;
+};
 
 const reasonRank = (code: VerdictReasonCode): number => VERDICT_REASON_CODES.indexOf(code);
 
@@ -156,10 +182,14 @@ export class Validator {
           submissions: {},
           corpus: [],
           epochs: [],
+          approvedVersions: {},
         };
     const validator = new Validator(options, state);
     if (!matches) await validator.save();
-    await validator.lock(() => validator.flushPendingAttestations());
+    await validator.lock(async () => {
+      await validator.flushPendingAttestations();
+      await validator.flushPendingRecords();
+    });
     return validator;
   }
 
@@ -214,6 +244,7 @@ export class Validator {
       const verdict = await this.evaluate(parsed.data);
       if (verdict.attestation.status === 'not_recorded') return verdict;
       await this.flushPendingAttestations();
+      await this.flushPendingRecords();
       return this.state.submissions[verdict.manifestHash] ?? verdict;
     });
   }
@@ -243,18 +274,36 @@ export class Validator {
     const forged = await checkAuthenticity(request, hash, now, { chain: this.options.chain, verifyOffchain: this.verifyOffchain });
     if (forged) return unrecordedVerdict(base, forged);
 
-    let datanet = this.state.datanets[manifest.datanetId];
-    if (!datanet && request.datanet) datanet = this.addDatanet({ ...request.datanet, id: manifest.datanetId }, 'submission');
+    const shared = manifest.version === SHARED_MANIFEST_VERSION ? await this.sharedContext(manifest) : undefined;
+    let datanet = shared ? shared.datanet : this.state.datanets[manifest.datanetId];
+    // A shared Datanet's policy comes from the chain only; one a contributor sends is ignored.
+    if (!datanet && !shared && request.datanet) datanet = this.addDatanet({ ...request.datanet, id: manifest.datanetId }, 'submission');
     const judged = judgeSubmission({
       request,
       datanet,
       corpus: this.state.corpus,
       usage: (datanetId) => this.usage(datanetId, manifest.contributor, base.day),
+      datanetProblem: shared?.problem,
+      acceptedOnChain: shared?.acceptedOnChain,
     });
-    const verdict = judgedVerdict(base, judged.reasons, judged.files);
+    const verdict = judgedVerdict(base, [...judged.reasons, ...(shared?.reasons ?? [])], judged.files);
+    const isHeld = verdict.status === 'accepted' && datanet?.policy.curation.ownerApproval === true;
+    if (manifest.version === SHARED_MANIFEST_VERSION) {
+      verdict.registry = {
+        onchainId: manifest.datanetId,
+        policyVersion: manifest.policy.version,
+        approval: isHeld ? 'held' : 'none',
+        record: verdict.status === 'accepted' && !isHeld ? 'pending' : 'not_recorded',
+        txHash: null,
+        datanetVersion: null,
+      };
+    }
 
     this.state.submissions[hash] = verdict;
-    if (verdict.status === 'accepted') this.addToCorpus(manifest, hash, base.receivedAt, judged.features);
+    if (verdict.status === 'accepted') {
+      const onchain = manifest.version !== SHARED_MANIFEST_VERSION ? undefined : isHeld ? 'held' : 'pending';
+      this.addToCorpus(manifest, hash, base.receivedAt, judged.features, onchain);
+    }
     // Saved before the chain is touched: a crash after this point leaves a pending attestation
     // that the next start sends, rather than a verdict nobody remembers.
     await this.save();
@@ -262,7 +311,78 @@ export class Validator {
     return verdict;
   }
 
-  private addToCorpus(manifest: Manifest, hash: string, acceptedAt: string, features: ReadonlyMap<string, FileFeatures>): void {
+  /**
+   * Reads a shared Datanet from the registry for a version 2 manifest: the policy is the document
+   * of the version the manifest names, and only while that version is the current one (a stale or
+   * unknown version is `policy_outdated`). The document comes from this validator's policy store,
+   * which checks its hash. A chain that does not answer throws (`unavailable`): nothing is judged.
+   */
+  private async sharedContext(manifest: SharedManifest): Promise<SharedContext> {
+    const { registry } = this.options.chain;
+    const none = { datanet: undefined, reasons: [], acceptedOnChain: new Set<string>() };
+    let record;
+    try {
+      record = await registry.getDatanet(manifest.datanetId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') {
+        return { ...none, problem: { code: 'unknown_datanet', message: `no Datanet ${manifest.datanetId} is published on this network` } };
+      }
+      throw error;
+    }
+    const named = manifest.policy;
+    const current = { version: record.policyVersion, hash: record.policyHash.toLowerCase() };
+    if (named.version !== current.version || named.hash !== current.hash) {
+      const message =
+        named.version > current.version
+          ? `the manifest names policy version ${named.version}, which this Datanet does not have (current: ${current.version})`
+          : named.version < current.version
+            ? `the manifest was checked against policy version ${named.version}; version ${current.version} superseded it: sync the Datanet and submit again`
+            : `the manifest names another policy document than version ${current.version}'s`;
+      return {
+        ...none,
+        problem: {
+          code: 'policy_outdated',
+          message,
+          details: { namedVersion: named.version, namedHash: named.hash, currentVersion: current.version, currentHash: current.hash },
+        },
+      };
+    }
+    let policy;
+    try {
+      policy = checkPolicyDocument(await this.options.policies.get(current.hash)).policy;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
+      return {
+        ...none,
+        problem: { code: 'unknown_datanet', message: `this validator does not have the policy document ${current.hash} of this Datanet` },
+      };
+    }
+    const member = await registry.member(manifest.datanetId, manifest.contributor);
+    const reasons: VerdictReason[] =
+      member.role === 'none'
+        ? [{ code: 'not_member', message: `${manifest.contributor} is not a member of this Datanet on chain: join it first` }]
+        : [];
+    const hashes = [...new Set(manifest.files.map((f) => f.sha256))];
+    const accepted = await Promise.all(hashes.map((h) => registry.isAccepted(manifest.datanetId, h)));
+    const datanet: StoredDatanet = {
+      id: manifest.datanetId,
+      name: record.name,
+      description: record.domain,
+      policy,
+      minRelevance: 0,
+      registeredAt: new Date(record.createdAt * 1000).toISOString(),
+      source: 'registry',
+    };
+    return { datanet, problem: undefined, reasons, acceptedOnChain: new Set(hashes.filter((_h, i) => accepted[i])) };
+  }
+
+  private addToCorpus(
+    manifest: Manifest,
+    hash: string,
+    acceptedAt: string,
+    features: ReadonlyMap<string, FileFeatures>,
+    onchain: CorpusItem['onchain'],
+  ): void {
     for (const file of manifest.files) {
       const f = features.get(file.sha256);
       this.state.corpus.push({
@@ -276,8 +396,98 @@ export class Validator {
         minhash: f?.minhash ?? null,
         embedding: f && f.tokens.length > 0 ? f.embedding : null,
         keyTerms: f ? keyTerms(f.tokens) : [],
+        ...(onchain ? { onchain } : {}),
       });
     }
+  }
+
+  /**
+   * Records accepted (and approved) shared-Datanet items on chain, one recordAccepted per
+   * submission. Hashes the chain already has are skipped, so a retry after a crash between the
+   * transaction and the save does not revert as DuplicateContent. Failures stay pending.
+   */
+  private async flushPendingRecords(): Promise<void> {
+    const byManifest = new Map<string, CorpusItem[]>();
+    for (const item of this.state.corpus) {
+      if (item.onchain !== 'pending') continue;
+      byManifest.set(item.manifestHash, [...(byManifest.get(item.manifestHash) ?? []), item]);
+    }
+    const { chain } = this.options;
+    for (const [manifestHash, items] of byManifest) {
+      const first = items[0] as CorpusItem;
+      try {
+        const known = await Promise.all(items.map((i) => chain.registry.isAccepted(first.datanetId, i.sha256)));
+        const toRecord = items.filter((_i, k) => !known[k]).map((i) => i.sha256);
+        const tx = toRecord.length > 0 ? await chain.recordAccepted(first.datanetId, first.contributor, toRecord) : undefined;
+        for (const item of items) item.onchain = 'recorded';
+        const verdict = this.state.submissions[manifestHash];
+        const isDone = !this.state.corpus.some((c) => c.manifestHash === manifestHash && c.onchain !== 'recorded');
+        if (verdict?.registry && isDone) verdict.registry = { ...verdict.registry, record: 'recorded', txHash: tx?.txHash ?? null };
+        await this.save();
+        if (tx) this.options.log(`recorded ${toRecord.length} accepted items of ${manifestHash.slice(0, 10)} (gas ${tx.gasUsed})`);
+      } catch (error) {
+        this.options.log(`recording the accepted items of ${manifestHash} is pending: ${(error as Error).message}`);
+        return;
+      }
+    }
+  }
+
+  /** The items of a shared Datanet waiting for a curator, and the Merkle root that approves all of them. */
+  heldItems(onchainId: string): HeldBatch {
+    const id = onchainId.toLowerCase();
+    const items = this.state.corpus
+      .filter((c) => c.datanetId === id && c.onchain === 'held')
+      .map((c) => ({ sha256: c.sha256, contributor: c.contributor, manifestHash: c.manifestHash }));
+    return { onchainId: id, items, merkleRoot: items.length > 0 ? merkleRoot(items.map((i) => i.sha256)) : null };
+  }
+
+  /**
+   * Applies a curator's approval. The curator's act is on chain: DatanetRegistry.publishVersion
+   * (curators only) with the Merkle root of the approved items; this request only names the
+   * version and the items, and counts when they hash to that version's root and are all held
+   * here. Each version is applied once. The approved items are then recorded as accepted.
+   */
+  async approve(onchainId: string, input: unknown): Promise<ApprovalResult> {
+    const parsed = approvalRequestSchema.safeParse(input);
+    if (!parsed.success) throw invalidInput('the approval is not valid', parsed.error);
+    const id = onchainId.toLowerCase();
+    const { version, items } = parsed.data;
+    return this.lock(async () => {
+      if ((this.state.approvedVersions[id] ?? []).includes(version)) {
+        throw new AppError('conflict', `Datanet version ${version} was already applied`);
+      }
+      const root = await this.options.chain.versionRoot(id, version);
+      if (root === ZeroHash) throw new AppError('not_found', `Datanet ${id} has no version ${version} on chain`);
+      if (merkleRoot(items) !== root) {
+        throw new AppError('invalid_input', `the items do not hash to the Merkle root of version ${version} (${root})`);
+      }
+      const held = new Map(this.state.corpus.filter((c) => c.datanetId === id && c.onchain === 'held').map((c) => [c.sha256, c]));
+      const missing = items.filter((h) => !held.has(h));
+      if (missing.length > 0)
+        throw new AppError('invalid_input', `${missing.length} of the items are not held for approval here`, { missing });
+      const manifests = new Set<string>();
+      for (const h of items) {
+        const item = held.get(h) as CorpusItem;
+        item.onchain = 'pending';
+        manifests.add(item.manifestHash);
+      }
+      for (const m of manifests) {
+        const verdict = this.state.submissions[m];
+        const isStillHeld = this.state.corpus.some((c) => c.manifestHash === m && c.onchain === 'held');
+        if (verdict?.registry && !isStillHeld) {
+          verdict.registry = { ...verdict.registry, approval: 'approved', record: 'pending', datanetVersion: version };
+        }
+      }
+      this.state.approvedVersions[id] = [...(this.state.approvedVersions[id] ?? []), version];
+      await this.save();
+      await this.flushPendingRecords();
+      const txHashes = [...manifests].flatMap((m) => {
+        const tx = this.state.submissions[m]?.registry?.txHash;
+        return tx ? [tx] : [];
+      });
+      this.options.log(`Datanet ${id.slice(0, 10)} version ${version}: ${items.length} items approved`);
+      return { onchainId: id, version, approved: items.length, txHashes };
+    });
   }
 
   /** Sends every verdict attestation still pending; failures stay pending for the next try. */
@@ -345,8 +555,10 @@ export class Validator {
       // The contract's epoch counter is the truth: after a crash between payout and save, the
       // next epoch number still follows what was paid.
       const epoch = (await chain.lastPaidEpoch()) + 1;
+      // Held items are not accepted yet: they earn nothing until a curator approves them. A shared
+      // Datanet's items carry its on-chain id, so every contributor's are scored in one workload.
       const items = this.state.corpus.flatMap((c) =>
-        c.embedding
+        c.embedding && c.onchain !== 'held'
           ? [{ datanetId: c.datanetId, contributor: c.contributor, sha256: c.sha256, embedding: c.embedding, keyTerms: c.keyTerms }]
           : [],
       );

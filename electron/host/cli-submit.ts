@@ -158,10 +158,29 @@ export async function runSubmitCommand(
       ...(done.onchainUid ? { onchainUid: done.onchainUid } : {}),
       ...(done.txHash ? { txHash: done.txHash } : {}),
       status: done.status,
+      ...(done.status === 'rejected' ? rejectionCodes(done) : {}),
     });
     return true;
   }
   return false;
+}
+
+/**
+ * Why a rejected submission was rejected, for scripts: `code` is the verdict's first reason (in
+ * the validator's priority order), and `items` the code of each item: its own file's first reason,
+ * else the first reason about the whole submission (`policy_outdated`, `bad_signature`, …), else
+ * null (the item was fine; another one sank the submission).
+ */
+function rejectionCodes(done: MethodOutput<'submissions.get'>): {
+  code: string | null;
+  items: Array<{ itemId: string; code: string | null }>;
+} {
+  const reasons = done.verdict?.reasons ?? [];
+  const whole = reasons.find((r) => r.sha256 === undefined)?.code ?? (done.verdict ? null : (done.reasons[0]?.code ?? null));
+  return {
+    code: done.verdict?.reasonCode ?? done.reasons[0]?.code ?? null,
+    items: done.files.map((f) => ({ itemId: f.itemId, code: reasons.find((r) => r.sha256 === f.sha256)?.code ?? whole })),
+  };
 }
 
 function withPassphrase(passphrase: string | undefined): { passphrase?: string } {

@@ -190,11 +190,9 @@ export async function cliMain(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (isAppError(error)) {
-      // details carry what a script needs to act (per-item reasons with their codes, quota plans);
-      // an internal error's details are for the log only.
-      const details = error.code === 'internal' || error.details === undefined ? {} : { details: error.details };
+      // The printed shape is fixed ({code, message}) for scripts; an internal error's cause goes to stderr.
       if (error.code === 'internal') console.error(errorLogText(error));
-      print({ error: { code: error.code, message: error.message, ...details } });
+      print({ error: { code: error.code, message: error.message } });
     } else {
       console.error(error);
       print({ error: { code: 'internal', message: 'Something went wrong inside the app; see stderr.' } });

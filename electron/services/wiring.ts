@@ -189,6 +189,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     submissions: submitting.submissions,
     events,
     options: options.rewards,
+    // Called only after wiring is done (sharedDatanets is built below, from the same wallet and network).
+    sharedLinks: () => sharedDatanets.links(),
   });
 
   const rooms = new RoomService({
@@ -210,6 +212,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     outbound: audit,
   };
   const sharedDatanets = new SharedDatanetService(sharedDeps);
+  submitting.submissions.followSharedDatanets(sharedDatanets);
   const governance = new GovernanceService({ ...sharedDeps, shared: sharedDatanets });
 
   const handlers: Handlers = {

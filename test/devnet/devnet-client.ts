@@ -2,7 +2,7 @@ import { Contract, JsonRpcProvider, sha256, ZeroAddress, ZeroHash } from 'ethers
 import type { HDNodeWallet, InterfaceAbi, Wallet } from 'ethers';
 import { datanetKey, encodeContributionData } from '../../shared/attestation-schemas';
 import type { FileType } from '../../shared/file-types';
-import { buildManifest, manifestDomain, MANIFEST_EIP712_TYPES, manifestHash, manifestTypedMessage } from '../../shared/manifest';
+import { buildManifest, manifestHash, manifestTypedData } from '../../shared/manifest';
 import type { Manifest, ManifestFile } from '../../shared/manifest';
 import type { NetworkProfile } from '../../shared/network-profile';
 import type { DatanetRegistrationInput } from '../../shared/validator-api';
@@ -51,6 +51,8 @@ export type TestFile = {
 
 export type SubmissionOptions = {
   datanetId: string;
+  /** A shared Datanet's on-chain id and the policy version the manifest names (a version 2 manifest). */
+  shared?: { onchainId: string; policyVersion: number; policyHash: string };
   wallet: TestWallet;
   files: TestFile[];
   /** Signs the manifest (default: the contributor's wallet). */
@@ -86,6 +88,7 @@ export async function buildSubmission(profile: NetworkProfile, options: Submissi
   });
   let manifest = buildManifest({
     datanetId: options.datanetId,
+    ...(options.shared ? { shared: options.shared } : {}),
     contributor: options.wallet.address,
     files: files.map((f) => f.entry),
     createdAt: options.createdAt ?? new Date().toISOString(),
@@ -93,7 +96,8 @@ export async function buildSubmission(profile: NetworkProfile, options: Submissi
   if (options.editManifest) manifest = options.editManifest(manifest);
   const hash = manifestHash(manifest);
   const signer = options.manifestSigner ?? options.wallet;
-  const signature = await signer.signTypedData(manifestDomain(profile.chainId), MANIFEST_EIP712_TYPES, manifestTypedMessage(manifest));
+  const typed = manifestTypedData(manifest, profile.chainId);
+  const signature = await signer.signTypedData(typed.domain, typed.types, typed.message);
   const attestation = await signContribution(profile, options.wallet, manifest, hash);
   const sent = files.map((f) => ({ sha256: f.entry.sha256, contentBase64: Buffer.from(f.bytes).toString('base64') }));
   const request: Record<string, unknown> = {

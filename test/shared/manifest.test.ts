@@ -8,6 +8,7 @@ import {
   manifestHash,
   manifestSchema,
   MANIFEST_EIP712_TYPES,
+  manifestTypedData,
   manifestTypedMessage,
   recoverManifestSigner,
 } from '../../shared/manifest';
@@ -84,5 +85,45 @@ describe('manifest', () => {
     expect(message.files[0]).toMatchObject({ anonymisationReportHash: ZeroHash, dpParameters: '', embeddingModelId: '' });
     const dp = manifestTypedMessage(manifest) as { files: Array<Record<string, unknown>> };
     expect(dp.files[1]?.dpParameters).toBe('{"columns":["age"],"epsilon":1,"mechanism":"laplace"}');
+  });
+
+  describe('version 2: a shared Datanet', () => {
+    const onchainId = `0x${'ab'.repeat(32)}`;
+    const policyHash = `0x${'cd'.repeat(32)}`;
+    const shared = buildManifest({
+      datanetId: 'local-copy-id',
+      contributor: wallet.address,
+      files: manifest.files,
+      createdAt: manifest.createdAt,
+      shared: { onchainId: onchainId.toUpperCase().replace('0X', '0x'), policyVersion: 3, policyHash },
+    });
+
+    it('names the on-chain id (not the local one) and the policy version it was checked against', () => {
+      expect(shared).toMatchObject({ version: 2, datanetId: onchainId, policy: { version: 3, hash: policyHash } });
+      expect(manifestSchema.parse(JSON.parse(JSON.stringify(shared)))).toEqual(shared);
+      expect(manifestSchema.safeParse({ ...shared, policy: undefined }).success).toBe(false);
+      expect(manifestSchema.safeParse({ ...shared, policy: { version: 0, hash: policyHash } }).success).toBe(false);
+      expect(manifestSchema.safeParse({ ...shared, datanetId: 'local-copy-id' }).success).toBe(false);
+    });
+
+    it('refuses a version 1 manifest naming an on-chain id (it would skip the policy check)', () => {
+      expect(manifestSchema.safeParse({ ...manifest, datanetId: onchainId }).success).toBe(false);
+      expect(manifestSchema.safeParse({ ...manifest, policy: shared.version === 2 ? shared.policy : null }).success).toBe(false);
+    });
+
+    it('signs the policy version and hash under domain version 2; a drafts signature and a changed policy do not verify', async () => {
+      const typed = manifestTypedData(shared, 31337);
+      expect(typed.domain.version).toBe('2');
+      const signature = await wallet.signTypedData(typed.domain, typed.types, typed.message);
+      expect(recoverManifestSigner(shared, 31337, signature)).toBe(wallet.address);
+      if (shared.version !== 2) throw new Error('expected version 2');
+      const older = { ...shared, policy: { ...shared.policy, version: 2 } };
+      expect(recoverManifestSigner(older, 31337, signature)).not.toBe(wallet.address);
+      expect(manifestHash(older)).not.toBe(manifestHash(shared));
+      // Version 1 stays as it was: the same types and domain verify the same signatures.
+      const v1 = await wallet.signTypedData(manifestDomain(31337), MANIFEST_EIP712_TYPES, manifestTypedMessage(manifest));
+      expect(manifestTypedData(manifest, 31337).domain.version).toBe('1');
+      expect(recoverManifestSigner(manifest, 31337, v1)).toBe(wallet.address);
+    });
   });
 });

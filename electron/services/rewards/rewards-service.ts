@@ -32,6 +32,8 @@ type Deps = {
   submissions: SubmissionService;
   events: EventBus;
   options?: RewardsOptions;
+  /** Local Datanets that follow on-chain ones (SharedDatanetService.links): they report under the on-chain id. */
+  sharedLinks?: () => Promise<ReadonlyArray<{ datanetId: string; onchainId: string }>>;
 };
 
 type CursorRow = {
@@ -207,9 +209,20 @@ export class RewardsService {
     };
   }
 
+  /**
+   * Datanet keys (as payouts carry them) to the local Datanet. A shared Datanet's items are paid
+   * under its on-chain id, whichever machine or contributor sent them, so that key names the
+   * local Datanet that follows it; the local id's key stays for what was paid while it was a draft.
+   */
   private async datanetNames(): Promise<Map<string, { id: string; name: string }>> {
     const list = await this.deps.datanets.list();
-    return new Map(list.map((d) => [datanetKey(d.id), { id: d.id, name: d.name }]));
+    const names = new Map(list.map((d) => [datanetKey(d.id), { id: d.id, name: d.name }]));
+    const byId = new Map(list.map((d) => [d.id, d]));
+    for (const link of (await this.deps.sharedLinks?.()) ?? []) {
+      const local = byId.get(link.datanetId);
+      if (local) names.set(datanetKey(link.onchainId.toLowerCase()), { id: local.id, name: local.name });
+    }
+    return names;
   }
 
   /** $OPEN per UTC day of payout (with running total) and per Datanet. */
@@ -250,13 +263,17 @@ export class RewardsService {
       submission_id: string;
       manifest_hash: string;
       datanet_id: string;
+      manifest_datanet_id: string;
       item_id: string;
       name: string;
       content_sha256: string;
       verdict: { reasons?: Array<{ code: string; message: string; sha256?: string }> } | null;
       created_at: Date;
     }>(
-      `select s.id as submission_id, s.manifest_hash, s.datanet_id, f.item_id, f.name, f.content_sha256, s.verdict, s.created_at
+      // The manifest's Datanet id is the one the validator pays under: the on-chain id for a
+      // shared Datanet's (version 2) manifest, the local id for a draft's.
+      `select s.id as submission_id, s.manifest_hash, s.datanet_id, s.manifest->>'datanetId' as manifest_datanet_id,
+         f.item_id, f.name, f.content_sha256, s.verdict, s.created_at
        from submissions s join submission_files f on f.submission_id = s.id
        where lower(s.contributor) = lower($1) order by s.created_at desc, f.position`,
       [address],
@@ -306,7 +323,7 @@ export class RewardsService {
     for (const f of files.rows) {
       if (datanetId && f.datanet_id !== datanetId) continue;
       const contentHash = `0x${f.content_sha256}`;
-      const key = `${datanetKey(f.datanet_id)}:${contentHash}`;
+      const key = `${datanetKey(f.manifest_datanet_id)}:${contentHash}`;
       const v = verdicts.get(f.manifest_hash);
       // The same bytes may sit in a rejected and a later accepted submission: the trail follows each.
       seen.add(key);
@@ -319,7 +336,7 @@ export class RewardsService {
             itemId: f.item_id,
             fileName: f.name,
             datanetId: f.datanet_id,
-            datanetName: names.get(datanetKey(f.datanet_id))?.name ?? null,
+            datanetName: names.get(datanetKey(f.manifest_datanet_id))?.name ?? null,
             submissionId: f.submission_id,
             manifestHash: f.manifest_hash,
           },

@@ -8,7 +8,7 @@ import type { WalletSettings } from '../../../shared/api/wallet';
 import { DEFAULT_WALLET_SETTINGS } from '../../../shared/api/wallet';
 import { EAS_ABI } from '../../../shared/eas-abi';
 import { AppError, isAppError } from '../../../shared/errors';
-import { manifestDomain, MANIFEST_EIP712_TYPES, manifestTypedMessage } from '../../../shared/manifest';
+import { manifestTypedData } from '../../../shared/manifest';
 import type { NetworkProfile } from '../../../shared/network-profile';
 import { nextResetAt } from '../../../shared/quota';
 import type { SubmissionRequest, Verdict } from '../../../shared/validator-api';
@@ -302,11 +302,9 @@ export class SubmissionQueue {
     const key = signer ?? (await this.signerFor(record));
     let current = record;
     if (current.status === 'queued') {
-      const signature = await key.signTypedData(
-        manifestDomain(current.network.chainId),
-        MANIFEST_EIP712_TYPES,
-        manifestTypedMessage(current.manifest),
-      );
+      // Domain version and types follow the manifest version (a shared Datanet's is version 2).
+      const typed = manifestTypedData(current.manifest, current.network.chainId);
+      const signature = await key.signTypedData(typed.domain, typed.types, typed.message);
       await this.options.store.update(current.id, { signature, status: 'signed', lastError: null, nextAttemptAt: null });
       current = { ...current, signature, status: 'signed' };
       await this.changed(current, 'signed');

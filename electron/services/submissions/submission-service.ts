@@ -45,6 +45,16 @@ export type SubmissionServiceOptions = {
   walletSettings?: () => Promise<WalletSettings>;
 };
 
+/**
+ * What submissions need of a shared Datanet (SharedDatanetService): the on-chain id and policy
+ * version its local copy follows, and a way to bring that up to date.
+ */
+export type SharedPolicySource = {
+  linkOf(datanetId: string): Promise<{ chainId: number; onchainId: string; policyVersion: number; policyHash: string } | null>;
+  /** Reads the current on-chain policy; an unreachable chain keeps the last known one (no throw). */
+  sync(datanetId: string): Promise<unknown>;
+};
+
 /** What a submission's signing request remembers between prepare and submit. */
 type SubmissionRequest = { datanetId: string; itemIds: string[]; createdAt: string };
 
@@ -63,9 +73,19 @@ type Built = Omit<PreparedSubmission, 'requestId' | 'expiresAt' | 'fees'> & {
  */
 export class SubmissionService {
   private readonly now: () => number;
+  private shared: SharedPolicySource | null = null;
 
   constructor(private readonly options: SubmissionServiceOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Lets submissions to a Datanet that follows a published one name its on-chain id and policy
+   * version (a version 2 manifest). Set once by wiring.ts: the shared Datanet service is built
+   * after this one, from the wallet and network this one comes with.
+   */
+  followSharedDatanets(source: SharedPolicySource): void {
+    this.shared = source;
   }
 
   private async contributor(): Promise<string | null> {
@@ -148,6 +168,9 @@ export class SubmissionService {
    * returns it).
    */
   async prepare(datanetId: string, itemIds: readonly string[]): Promise<PreparedSubmission> {
+    // A policy version that arrived since the last sync is caught here, before anything is
+    // signed; offline, the last known version is named and the validator decides.
+    if (this.shared && (await this.shared.linkOf(datanetId))) await this.shared.sync(datanetId);
     const built = await this.build(datanetId, itemIds);
     const fees = built.existingSubmissionId ? await this.feeCapsOnly(built.policy) : await this.estimateFees(built);
     const { datanetName, profile } = built;
@@ -278,8 +301,15 @@ export class SubmissionService {
         { items: failing.map((i) => ({ itemId: i.itemId, name: i.name, reasons: i.reasons })) },
       );
     }
+    const link = (await this.shared?.linkOf(datanetId)) ?? null;
+    if (link && link.chainId !== profile.chainId) {
+      throw new AppError('conflict', `This Datanet is shared on chain ${link.chainId}; select that network to submit to it.`, {
+        chainId: link.chainId,
+      });
+    }
     const manifest = buildManifest({
       datanetId,
+      ...(link ? { shared: { onchainId: link.onchainId, policyVersion: link.policyVersion, policyHash: link.policyHash } } : {}),
       contributor,
       files: itemIds.map((id) => (resolved.get(id) as NonNullable<ReturnType<typeof resolved.get>>).manifestEntry),
       createdAt: createdAt ?? new Date(this.now()).toISOString(),

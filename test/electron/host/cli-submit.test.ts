@@ -77,6 +77,7 @@ describe('datanet-desk verify-attestation', () => {
 
 describe('datanet-desk wallet and submit', () => {
   let address = '';
+  let datanetId = '';
 
   it('wallet create prints {address}; without a passphrase and no terminal it refuses', async () => {
     const refused = await cli(['wallet', 'create'], {});
@@ -117,9 +118,17 @@ describe('datanet-desk wallet and submit', () => {
 
     // Even where the policy does not require anonymisation, an original leaves only when the user
     // marked it "share original" in the app: un-anonymised notes are refused before anything is signed.
-    const refused = await cli(['submit', '--datanet', datanet.id, '--items', imported.map((i) => i.itemId).join(','), '--network', profile]);
+    const refused = await cli([
+      'submit',
+      '--datanet',
+      datanet.id,
+      '--items',
+      imported.map((i) => i.itemId).join(','),
+      '--network',
+      profile,
+    ]);
     expect(refused.code).not.toBe(0);
-    expect(JSON.stringify(refused.lines)).toContain('original_not_shared');
+    expect(refused.lines[0]).toMatchObject({ error: { code: 'invalid_input', message: expect.stringMatching(/Share original/) } });
     for (const { itemId } of imported) expect((await cli(['anonymise', itemId])).code).toBe(0);
 
     const run = await cli(['submit', '--datanet', datanet.id, '--items', imported.map((i) => i.itemId).join(','), '--network', profile]);
@@ -139,5 +148,38 @@ describe('datanet-desk wallet and submit', () => {
     // The same command again is the same submission (idempotent), not a second attestation.
     const again = await cli(['submit', '--datanet', datanet.id, '--items', imported.map((i) => i.itemId).join(',')]);
     expect(again.lines[0]).toEqual(out);
+    datanetId = datanet.id;
+  });
+
+  it("submit prints the rejection code and each item's code when the validator rejects", async () => {
+    // A near copy of an accepted note (one word added) and a new note: the copy sinks the submission.
+    const copy = join(tmp.dir, 'near-copy.txt');
+    writeFileSync(copy, `${syntheticNote(501)} again`);
+    const fresh = join(tmp.dir, 'fresh.txt');
+    writeFileSync(fresh, syntheticNote(777));
+    const imported = (await cli(['import', '--datanet', datanetId, copy, fresh])).lines as { itemId: string }[];
+    for (const { itemId } of imported) expect((await cli(['anonymise', itemId])).code).toBe(0);
+    const run = await cli(['submit', '--datanet', datanetId, '--items', imported.map((i) => i.itemId).join(',')]);
+    expect(run.code).toBe(0);
+    const out = run.lines[0] as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual([
+      'submissionId',
+      'manifestHash',
+      'merkleRoot',
+      'offchainUid',
+      'onchainUid',
+      'txHash',
+      'status',
+      'code',
+      'items',
+    ]);
+    expect(out).toMatchObject({
+      status: 'rejected',
+      code: 'duplicate',
+      items: [
+        { itemId: imported[0]?.itemId, code: 'duplicate' },
+        { itemId: imported[1]?.itemId, code: null },
+      ],
+    });
   });
 });
