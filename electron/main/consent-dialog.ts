@@ -2,6 +2,16 @@ import { BrowserWindow, dialog } from 'electron';
 import { formatUnits } from 'ethers';
 import type { ConsentPrompt, ConsentRequest } from '../services/wallet/signing-consent';
 
+const REGISTRY_ACTIONS: Record<Extract<ConsentRequest, { kind: 'registry' }>['action'], string> = {
+  publish: 'Publish the Datanet',
+  join: 'Join the Datanet',
+  'request-join': 'Ask to join the Datanet',
+  'approve-member': 'Admit a member to the Datanet',
+  propose: 'Propose a new policy for the Datanet',
+  vote: 'Vote on a proposal of the Datanet',
+  execute: 'Execute a proposal of the Datanet',
+};
+
 function describe(request: ConsentRequest): { message: string; detail: string; confirm: string } {
   switch (request.kind) {
     case 'submission':
@@ -22,6 +32,19 @@ function describe(request: ConsentRequest): { message: string; detail: string; c
         message: `Sign in the review room "${request.roomTitle}"?`,
         detail: `${request.summary}\n\nDigest: ${request.digest}`,
         confirm: 'Sign',
+      };
+    case 'registry':
+      return {
+        message: `${REGISTRY_ACTIONS[request.action]} "${request.datanetName}" on ${request.networkName}?`,
+        detail: [
+          `Datanet on-chain id: ${request.onchainId}`,
+          ...(request.policyHash ? [`Policy document hash: ${request.policyHash}`] : []),
+          ...(request.proposalId ? [`Proposal: ${request.proposalId}`] : []),
+          ...(request.choice ? [`Your vote: ${request.choice}`] : []),
+          ...(request.account ? [`Member admitted: ${request.account}`] : []),
+          `Most this transaction may cost: ${formatUnits(request.maxFeeWei, 'ether')} ETH`,
+        ].join('\n'),
+        confirm: 'Sign and send',
       };
     case 'replace-wallet':
       return {

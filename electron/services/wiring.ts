@@ -209,6 +209,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     network: submitting.network,
     wallet: submitting.wallet,
     walletSettings: () => walletSettings.get(),
+    // Every registry transaction is confirmed like a submission: the native prompt in Electron.
+    consent: submitting.consent,
     outbound: audit,
   };
   const sharedDatanets = new SharedDatanetService(sharedDeps);

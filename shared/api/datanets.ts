@@ -3,7 +3,7 @@ import { method } from './define';
 import { datanetExportSchema, datanetFieldsSchema, policySchema } from '../policy';
 import { DATA_TYPES, ROLES } from '../datanet-registry';
 import { appErrorDataSchema } from '../errors';
-import { bytes32Schema } from '../hex';
+import { addressSchema, bytes32Schema } from '../hex';
 
 export const idSchema = z.string().min(1).max(100);
 
@@ -40,6 +40,7 @@ export const sharedDatanetSchema = z.object({
   /** Null: a draft, known on this machine only. */
   onchainId: bytes32Schema.nullable(),
   network: z.object({ chainId: z.number().int().positive(), registry: z.string() }).nullable(),
+  /** The registry's data type: fixed on chain once published; a draft's is the type it would publish with. */
   dataType: dataTypeSchema.nullable(),
   /** The wallet's role in the registry as last read; null for a draft. */
   role: roleSchema.nullable(),
@@ -109,6 +110,16 @@ const sharedDatanetMethods = {
     z.object({ id: idSchema }).strict(),
     sharedDatanetSchema,
     'Dismiss the "new policy version" notice.',
+  ),
+  'datanets.requests': method(
+    z.object({ datanetId: idSchema }).strict(),
+    z.array(z.object({ address: z.string(), blockNumber: z.number().int().nonnegative() })),
+    'The join requests a curator has still to decide on a shared Datanet, oldest first.',
+  ),
+  'datanets.approveMember': method(
+    z.object({ datanetId: idSchema, address: addressSchema }).strict(),
+    z.object({ address: z.string(), txHash: bytes32Schema }),
+    'A curator or the owner admits an account that asked to join.',
   ),
 } as const;
 

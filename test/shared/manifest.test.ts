@@ -111,7 +111,7 @@ describe('manifest', () => {
       expect(manifestSchema.safeParse({ ...manifest, policy: shared.version === 2 ? shared.policy : null }).success).toBe(false);
     });
 
-    it('signs the policy version and hash under domain version 2; a drafts signature and a changed policy do not verify', async () => {
+    it('signs the policy version and hash under domain version 2; a changed policy does not verify, version 1 is unchanged', async () => {
       const typed = manifestTypedData(shared, 31337);
       expect(typed.domain.version).toBe('2');
       const signature = await wallet.signTypedData(typed.domain, typed.types, typed.message);

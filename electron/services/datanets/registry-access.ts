@@ -1,5 +1,5 @@
 import { AbstractSigner, getAddress, resolveProperties, sha256 } from 'ethers';
-import type { JsonRpcProvider, Provider, TransactionLike, TransactionRequest, TypedDataDomain, TypedDataField } from 'ethers';
+import type { JsonRpcProvider, Provider, TransactionLike, TransactionRequest } from 'ethers';
 import type { WalletSettings } from '../../../shared/api/wallet';
 import { DatanetRegistryClient } from '../../../shared/datanet-registry-client';
 import { MAX_POLICY_BYTES, policyDocumentBytes, policyDocumentHash } from '../../../shared/datanet-registry';
@@ -10,6 +10,7 @@ import type { OutboundRecorder } from '../audit/audit-log';
 import { sendOutbound } from '../audit/outbound';
 import type { NetworkService } from '../network/network-service';
 import { effectiveFeeCaps, formatEther, formatGwei } from '../submissions/fee-caps';
+import type { ConsentRequest, SigningConsent } from '../wallet/signing-consent';
 import type { ContributorSigner, WalletService } from '../wallet/wallet-service';
 
 /** The registry address of `profile`, or `unavailable` for a network that has none. */
@@ -21,20 +22,37 @@ export function registryAddressOf(profile: NetworkProfile): string {
   return getAddress(address);
 }
 
+/** What one registry transaction does, as the consent prompt shows it (the fee is added at signing). */
+export type RegistryIntent = Omit<Extract<ConsentRequest, { kind: 'registry' }>, 'kind' | 'maxFeeWei' | 'networkName'>;
+
+/** The part of SigningConsent a registry signer needs: the injected prompt, or none (the host's window, the CLI's command). */
+export type RegistryConsent = Pick<SigningConsent, 'confirm'>;
+
 /**
  * An ethers signer over the wallet's {@link ContributorSigner}, so the registry client can send
  * transactions while the key stays inside WalletService. Before each signature it checks, against
- * the fees the RPC reported: the user's (and the policy's) per-gas cap (`fee_cap_exceeded`), and
- * that the balance covers gasLimit × maxFeePerGas (`insufficient_funds`); a transaction failing
- * either is never signed, so never broadcast.
+ * the fees the RPC reported: the user's (and the policy's) per-gas cap and total cap
+ * (`fee_cap_exceeded`), that the balance covers gasLimit × maxFeePerGas (`insufficient_funds`),
+ * and then asks the trusted side's consent for exactly this action with that maximum fee
+ * (`consent_required` when declined). A transaction failing any of them is never signed, so never
+ * broadcast. One intent covers one signature: a second transaction needs its own consent.
  */
 export class WalletTxSigner extends AbstractSigner<Provider> {
+  private intent: RegistryIntent | null = null;
+
   constructor(
     private readonly inner: ContributorSigner,
     provider: Provider,
     private readonly caps: ReturnType<typeof effectiveFeeCaps>,
+    private readonly consent: RegistryConsent,
+    private readonly networkName: string,
   ) {
     super(provider);
+  }
+
+  /** Names the next transaction for the consent prompt; signing without one is refused. */
+  intend(intent: RegistryIntent): void {
+    this.intent = intent;
   }
 
   override async getAddress(): Promise<string> {
@@ -43,10 +61,14 @@ export class WalletTxSigner extends AbstractSigner<Provider> {
 
   override connect(provider: Provider | null): WalletTxSigner {
     if (!provider) throw new AppError('internal', 'A registry signer needs a provider.');
-    return new WalletTxSigner(this.inner, provider, this.caps);
+    return new WalletTxSigner(this.inner, provider, this.caps, this.consent, this.networkName);
   }
 
   override async signTransaction(tx: TransactionRequest): Promise<string> {
+    const intent = this.intent;
+    // Taken before any await: a transaction nobody described cannot ride on an earlier consent.
+    this.intent = null;
+    if (!intent) throw new AppError('internal', 'A registry transaction was about to be signed without a described intent.');
     const resolved = (await resolveProperties(tx)) as TransactionLike<string>;
     const gasLimit = BigInt(resolved.gasLimit ?? 0n);
     const maxFeePerGas = BigInt(resolved.maxFeePerGas ?? resolved.gasPrice ?? 0n);
@@ -57,7 +79,24 @@ export class WalletTxSigner extends AbstractSigner<Provider> {
         { maxFeePerGasWei: maxFeePerGas.toString(), capWei: this.caps.maxFeePerGasWei.toString() },
       );
     }
-    await assertFunded(this.provider as Provider, this.inner.address, gasLimit * maxFeePerGas + BigInt(resolved.value ?? 0n));
+    const maxFeeWei = gasLimit * maxFeePerGas;
+    if (this.caps.maxTotalWeiPerSubmission !== null && maxFeeWei > this.caps.maxTotalWeiPerSubmission) {
+      throw new AppError(
+        'fee_cap_exceeded',
+        `This transaction could cost up to ${formatEther(maxFeeWei)}, above the cap of ${formatEther(this.caps.maxTotalWeiPerSubmission)}: nothing was sent (raise the cap in the wallet settings, or wait until fees drop).`,
+        { maxTotalWei: maxFeeWei.toString(), capWei: this.caps.maxTotalWeiPerSubmission.toString() },
+      );
+    }
+    await assertFunded(this.provider as Provider, this.inner.address, maxFeeWei + BigInt(resolved.value ?? 0n));
+    const isConfirmed = await this.consent.confirm({
+      kind: 'registry',
+      ...intent,
+      networkName: this.networkName,
+      maxFeeWei: maxFeeWei.toString(),
+    });
+    if (!isConfirmed) {
+      throw new AppError('consent_required', 'Signing was declined: nothing was sent.', { action: intent.action });
+    }
     return this.inner.signTransaction(tx);
   }
 
@@ -65,12 +104,9 @@ export class WalletTxSigner extends AbstractSigner<Provider> {
     throw new AppError('invalid_input', 'The registry signer signs transactions only.');
   }
 
-  override async signTypedData(
-    domain: TypedDataDomain,
-    types: Record<string, TypedDataField[]>,
-    value: Record<string, unknown>,
-  ): Promise<string> {
-    return this.inner.signTypedData(domain, types, value);
+  override async signTypedData(): Promise<string> {
+    // Nothing in the registry is signed as typed data; refusing keeps this signer to consented transactions.
+    throw new AppError('invalid_input', 'The registry signer signs transactions only.');
   }
 }
 
@@ -103,26 +139,34 @@ export function withFundsCode(error: unknown): unknown {
 
 /** A registry client with a provider for reads; `destroy` frees the provider. */
 export type RegistryReader = { client: DatanetRegistryClient; provider: JsonRpcProvider; destroy(): void };
-/** A registry client that signs with the wallet; `account` is the wallet's address. */
-export type RegistryWriter = RegistryReader & { account: string };
+/** A registry client that signs with the wallet; `account` is the wallet's address; `intend` names the next transaction. */
+export type RegistryWriter = RegistryReader & { account: string; intend(intent: RegistryIntent): void };
 
 export function registryReader(network: NetworkService, profile: NetworkProfile): RegistryReader {
   const provider = network.provider(profile);
   return { client: new DatanetRegistryClient(registryAddressOf(profile), provider), provider, destroy: () => provider.destroy() };
 }
 
-export async function registryWriter(
-  network: NetworkService,
-  wallet: WalletService,
-  walletSettings: () => Promise<WalletSettings>,
-  profile: NetworkProfile,
-  policy?: Policy,
-): Promise<RegistryWriter> {
+/** What a registry writer is built from. */
+export type RegistryWriterDeps = {
+  network: NetworkService;
+  wallet: WalletService;
+  walletSettings: () => Promise<WalletSettings>;
+  consent: RegistryConsent;
+};
+
+export async function registryWriter(deps: RegistryWriterDeps, profile: NetworkProfile, policy?: Policy): Promise<RegistryWriter> {
   const address = registryAddressOf(profile);
-  const signer = await wallet.signer();
-  const provider = network.provider(profile);
-  const txSigner = new WalletTxSigner(signer, provider, effectiveFeeCaps(policy, await walletSettings()));
-  return { client: new DatanetRegistryClient(address, txSigner), provider, account: signer.address, destroy: () => provider.destroy() };
+  const signer = await deps.wallet.signer();
+  const provider = deps.network.provider(profile);
+  const txSigner = new WalletTxSigner(signer, provider, effectiveFeeCaps(policy, await deps.walletSettings()), deps.consent, profile.name);
+  return {
+    client: new DatanetRegistryClient(address, txSigner),
+    provider,
+    account: signer.address,
+    intend: (intent) => txSigner.intend(intent),
+    destroy: () => provider.destroy(),
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import { fetchVerifiedPolicy } from '../network/policy-document';
 import type { WalletService } from '../wallet/wallet-service';
 import type { DatanetService } from './datanet-service';
 import { assertFunded, putPolicyDocument, registryAddressOf, registryReader, registryWriter, withFundsCode } from './registry-access';
-import type { RegistryReader } from './registry-access';
+import type { RegistryConsent, RegistryReader, RegistryWriterDeps } from './registry-access';
 
 /** A local Datanet's link to the registry (table shared_datanets, migration 0011). */
 export type SharedLink = {
@@ -96,6 +96,8 @@ export type SharedDatanetDeps = {
   network: NetworkService;
   wallet: WalletService;
   walletSettings: () => Promise<WalletSettings>;
+  /** Asked before every registry transaction is signed (Electron: the native prompt). */
+  consent: RegistryConsent;
   /** The audit log: policy documents go to and come from the validator through it. */
   outbound?: OutboundRecorder;
 };
@@ -172,7 +174,7 @@ export class SharedDatanetService {
     }
     const profile = await this.deps.network.require();
     const dataType = input.dataType ?? inferDataType(datanet.policy);
-    const writer = await registryWriter(this.deps.network, this.deps.wallet, this.deps.walletSettings, profile, datanet.policy);
+    const writer = await registryWriter(this.deps, profile, datanet.policy);
     try {
       const salt = publishSalt(datanet.id);
       const onchainId = datanetIdFor(writer.account, salt);
@@ -182,6 +184,15 @@ export class SharedDatanetService {
         // Nothing leaves for an empty wallet: the fee check proper runs before signing.
         await assertFunded(writer.provider, writer.account, 1n);
         await putPolicyDocument(profile, datanet.policy, this.deps.outbound);
+        writer.intend({
+          action: 'publish',
+          datanetName: datanet.name,
+          onchainId,
+          policyHash,
+          proposalId: null,
+          choice: null,
+          account: null,
+        });
         const published = await writer.client
           .publish({ salt, name: datanet.name, domain: datanet.domain, dataType, policy: datanet.policy })
           .catch((error: unknown) => {
@@ -285,9 +296,10 @@ export class SharedDatanetService {
       const view = await this.sync(followed);
       return { id: followed, onchainId, role: view.role ?? 'none' };
     }
-    const writer = await registryWriter(this.deps.network, this.deps.wallet, this.deps.walletSettings, profile);
+    const writer = await registryWriter(this.deps, profile);
     try {
       const record = await writer.client.getDatanet(onchainId);
+      const intent = { datanetName: record.name, onchainId, policyHash: null, proposalId: null, choice: null, account: null };
       // Verified before any transaction: a tampered document leaves nothing joined or stored.
       const document = await fetchVerifiedPolicy(profile.validatorUrl, record.policyHash, this.deps.outbound);
       let member = await writer.client.member(onchainId, writer.account);
@@ -295,6 +307,7 @@ export class SharedDatanetService {
         if (record.governance.join === 'approval') {
           if (!(await writer.client.isJoinRequested(onchainId, writer.account))) {
             await assertFunded(writer.provider, writer.account, 1n);
+            writer.intend({ action: 'request-join', ...intent });
             await writer.client.requestJoin(onchainId).catch((error: unknown) => {
               throw withFundsCode(error);
             });
@@ -306,6 +319,7 @@ export class SharedDatanetService {
           );
         }
         await assertFunded(writer.provider, writer.account, 1n);
+        writer.intend({ action: 'join', ...intent });
         await writer.client.join(onchainId).catch((error: unknown) => {
           throw withFundsCode(error);
         });
@@ -376,7 +390,7 @@ export class SharedDatanetService {
         domain: datanet.domain,
         onchainId: null,
         network: null,
-        dataType: null,
+        dataType: inferDataType(datanet.policy),
         role: null,
         policyVersion: datanet.policyVersion,
         policyHash: null,
@@ -491,6 +505,71 @@ export class SharedDatanetService {
       reader.destroy();
     }
     return this.show(id);
+  }
+
+  /**
+   * The join requests still waiting on a shared Datanet, oldest first, read from the registry's
+   * JoinRequested events and kept only while the chain still holds the request (an approved or
+   * already-joined account drops out).
+   */
+  async requests(id: string): Promise<{ address: string; blockNumber: number }[]> {
+    const link = await this.requireLink(id);
+    const profile = await this.profileFor(link);
+    const reader = registryReader(this.deps.network, profile);
+    try {
+      const contract = reader.client.contract;
+      let logs: Awaited<ReturnType<typeof contract.queryFilter>>;
+      try {
+        logs = await contract.queryFilter(contract.getEvent('JoinRequested')(link.onchainId), 0);
+      } catch (error) {
+        throw new AppError('unavailable', 'The chain cannot be reached; try again later.', { isNetworkError: true }, { cause: error });
+      }
+      const seen = new Map<string, number>();
+      for (const log of logs) {
+        const account = String(contract.interface.parseLog(log)?.args.account ?? '');
+        if (account && !seen.has(getAddress(account))) seen.set(getAddress(account), log.blockNumber);
+      }
+      const pending: { address: string; blockNumber: number }[] = [];
+      for (const [address, blockNumber] of seen) {
+        if (await reader.client.isJoinRequested(link.onchainId, address)) pending.push({ address, blockNumber });
+      }
+      return pending;
+    } finally {
+      reader.destroy();
+    }
+  }
+
+  /**
+   * A curator (or the owner) admits an account that asked to join; the registry refuses anyone
+   * else (`NotCurator`) and an account with no request (`NoJoinRequest`). Answers the pending list after.
+   */
+  async approveMember(input: { datanetId: string; address: string }): Promise<{ address: string; txHash: string }> {
+    const link = await this.requireLink(input.datanetId);
+    const profile = await this.profileFor(link);
+    const datanet = await this.deps.datanets.get(input.datanetId);
+    const address = getAddress(input.address);
+    const writer = await registryWriter(this.deps, profile, datanet.policy);
+    try {
+      if (!(await writer.client.isJoinRequested(link.onchainId, address))) {
+        throw new AppError('not_found', `${address} has no pending request to join this Datanet.`, { address });
+      }
+      await assertFunded(writer.provider, writer.account, 1n);
+      writer.intend({
+        action: 'approve-member',
+        datanetName: datanet.name,
+        onchainId: link.onchainId,
+        policyHash: null,
+        proposalId: null,
+        choice: null,
+        account: address,
+      });
+      const approved = await writer.client.approve(link.onchainId, address).catch((error: unknown) => {
+        throw withFundsCode(error);
+      });
+      return { address, txHash: approved.txHash };
+    } finally {
+      writer.destroy();
+    }
   }
 
   /** Dismisses the "new policy version" notice. */

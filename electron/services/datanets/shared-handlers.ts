@@ -2,7 +2,14 @@ import type { Handlers } from '../../../shared/api/dispatcher';
 import type { SharedDatanetService } from './shared-datanet-service';
 
 type SharedMethod =
-  'datanets.publish' | 'datanets.browse' | 'datanets.join' | 'datanets.show' | 'datanets.sync' | 'datanets.acknowledgePolicy';
+  | 'datanets.publish'
+  | 'datanets.browse'
+  | 'datanets.join'
+  | 'datanets.show'
+  | 'datanets.sync'
+  | 'datanets.acknowledgePolicy'
+  | 'datanets.requests'
+  | 'datanets.approveMember';
 
 /** The shared-Datanet methods of shared/api/datanets.ts. */
 export function sharedDatanetHandlers(shared: SharedDatanetService): Pick<Handlers, SharedMethod> {
@@ -13,5 +20,7 @@ export function sharedDatanetHandlers(shared: SharedDatanetService): Pick<Handle
     'datanets.show': ({ id }) => shared.show(id),
     'datanets.sync': ({ id }) => shared.sync(id),
     'datanets.acknowledgePolicy': ({ id }) => shared.acknowledgePolicy(id),
+    'datanets.requests': ({ datanetId }) => shared.requests(datanetId),
+    'datanets.approveMember': (input) => shared.approveMember(input),
   };
 }

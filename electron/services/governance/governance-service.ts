@@ -9,7 +9,7 @@ import type { OutboundRecorder } from '../audit/audit-log';
 import type { DatanetService } from '../datanets/datanet-service';
 import type { Database } from '../db/database';
 import { assertFunded, putPolicyDocument, registryReader, registryWriter, withFundsCode } from '../datanets/registry-access';
-import type { RegistryWriter } from '../datanets/registry-access';
+import type { RegistryConsent, RegistryWriter } from '../datanets/registry-access';
 import type { SharedDatanetService } from '../datanets/shared-datanet-service';
 import type { NetworkService } from '../network/network-service';
 import { fetchVerifiedPolicy } from '../network/policy-document';
@@ -22,6 +22,8 @@ export type GovernanceDeps = {
   network: NetworkService;
   wallet: WalletService;
   walletSettings: () => Promise<WalletSettings>;
+  /** Asked before every registry transaction is signed (Electron: the native prompt). */
+  consent: RegistryConsent;
   outbound?: OutboundRecorder;
 };
 
@@ -56,10 +58,19 @@ export class GovernanceService {
       throw new AppError('invalid_input', 'The proposed policy is the current one: change at least one field.', { policyHash });
     }
     const current = await this.deps.datanets.get(input.datanetId);
-    const writer = await registryWriter(this.deps.network, this.deps.wallet, this.deps.walletSettings, profile, current.policy);
+    const writer = await registryWriter(this.deps, profile, current.policy);
     try {
       await assertFunded(writer.provider, writer.account, 1n);
       await putPolicyDocument(profile, input.policy, this.deps.outbound);
+      writer.intend({
+        action: 'propose',
+        datanetName: current.name,
+        onchainId: link.onchainId,
+        policyHash,
+        proposalId: null,
+        choice: null,
+        account: null,
+      });
       const proposed = await this.send(writer, () => writer.client.propose(link.onchainId, input.policy));
       await this.deps.shared.cacheDocument(this.deps.db, policyHash, input.policy);
       return { proposalId: proposed.proposalId, endsAt: proposed.endsAt, policyHash, txHash: proposed.txHash };
@@ -74,8 +85,15 @@ export class GovernanceService {
     choice: 'yes' | 'no';
   }): Promise<{ proposalId: string; yes: number; no: number; weight: number; txHash: string }> {
     const profile = await this.deps.network.require();
-    const writer = await registryWriter(this.deps.network, this.deps.wallet, this.deps.walletSettings, profile);
+    const writer = await registryWriter(this.deps, profile);
     try {
+      const proposal = await writer.client.getProposal(input.proposalId);
+      writer.intend({
+        action: 'vote',
+        ...(await this.describe(proposal.onchainId, proposal.policyHash)),
+        proposalId: input.proposalId,
+        choice: input.choice,
+      });
       const voted = await this.send(writer, () => writer.client.vote(input.proposalId, input.choice === 'yes'));
       return { proposalId: input.proposalId, yes: voted.yes, no: voted.no, weight: voted.weight, txHash: voted.txHash };
     } finally {
@@ -89,9 +107,15 @@ export class GovernanceService {
    */
   async execute(input: { proposalId: string }): Promise<{ proposalId: string; passed: boolean; policyVersion: number; txHash: string }> {
     const profile = await this.deps.network.require();
-    const writer = await registryWriter(this.deps.network, this.deps.wallet, this.deps.walletSettings, profile);
+    const writer = await registryWriter(this.deps, profile);
     try {
       const proposal = await writer.client.getProposal(input.proposalId);
+      writer.intend({
+        action: 'execute',
+        ...(await this.describe(proposal.onchainId, proposal.policyHash)),
+        proposalId: input.proposalId,
+        choice: null,
+      });
       const executed = await this.send(writer, () => writer.client.execute(input.proposalId));
       const follower = await this.deps.shared.followerOf(profile, proposal.onchainId);
       if (follower) await this.deps.shared.sync(follower).catch(() => undefined);
@@ -148,6 +172,26 @@ export class GovernanceService {
     } finally {
       reader.destroy();
     }
+  }
+
+  /** The consent prompt's facts about a proposal's Datanet: its local name where followed, else its on-chain name. */
+  private async describe(
+    onchainId: string,
+    policyHash: string,
+  ): Promise<{ datanetName: string; onchainId: string; policyHash: string; account: null }> {
+    const profile = await this.deps.network.require();
+    const follower = await this.deps.shared.followerOf(profile, onchainId);
+    let datanetName = onchainId;
+    if (follower) datanetName = (await this.deps.datanets.get(follower)).name;
+    else {
+      const reader = registryReader(this.deps.network, profile);
+      try {
+        datanetName = (await reader.client.getDatanet(onchainId)).name;
+      } finally {
+        reader.destroy();
+      }
+    }
+    return { datanetName, onchainId: onchainId.toLowerCase(), policyHash, account: null };
   }
 
   private async send<T>(writer: RegistryWriter, action: () => Promise<T>): Promise<T> {

@@ -19,6 +19,24 @@ export type ConsentRequest =
       maxFeeWei: string | null;
     }
   | { kind: 'room-vote'; roomTitle: string; summary: string; digest: string }
+  | {
+      /** A transaction to the Datanet registry (electron/services/datanets/registry-access.ts). */
+      kind: 'registry';
+      action: 'publish' | 'join' | 'request-join' | 'approve-member' | 'propose' | 'vote' | 'execute';
+      datanetName: string;
+      networkName: string;
+      /** The Datanet's on-chain id (publish: the id it will get). */
+      onchainId: string;
+      /** publish, propose: the hash of the policy document the transaction names. */
+      policyHash: string | null;
+      /** vote, execute: the proposal; vote: the choice. */
+      proposalId: string | null;
+      choice: 'yes' | 'no' | null;
+      /** approve-member: the account admitted. */
+      account: string | null;
+      /** gasLimit × maxFeePerGas of this transaction, as the RPC reported the fees (wei, decimal). */
+      maxFeeWei: string;
+    }
   | { kind: 'replace-wallet'; address: string; backupPath: string };
 
 /**
