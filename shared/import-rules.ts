@@ -71,6 +71,13 @@ export type ExtractionLimits = {
   maxZipEntries: number;
   /** Characters of extracted text. */
   maxTextChars: number;
+  /**
+   * Bytes of one JSON document (not JSON Lines). `JSON.parse` builds the whole value in one native
+   * call, and V8 may abort the whole process, not just the worker, when its heap limit is hit
+   * inside one; 64 MiB parses in a few hundred MB of heap, far below the worker's limit. Larger
+   * tables stream as JSON Lines, parsed record by record.
+   */
+  maxJsonDocumentBytes: number;
   /** Wall time of one file's extraction. */
   timeoutMs: number;
   /** V8 heap of the extraction worker (resourceLimits.maxOldGenerationSizeMb). */
@@ -89,6 +96,7 @@ export const EXTRACTION_LIMITS: ExtractionLimits = {
   maxCompressionRatio: 200,
   maxZipEntries: 10_000,
   maxTextChars: 100_000_000,
+  maxJsonDocumentBytes: 64 * 1024 * 1024,
   timeoutMs: 60_000,
   maxHeapMb: 2_048,
   maxRssGrowthBytes: 3 * 1024 * 1024 * 1024,

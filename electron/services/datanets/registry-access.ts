@@ -1,4 +1,4 @@
-import { AbstractSigner, getAddress, resolveProperties, sha256 } from 'ethers';
+import { AbstractSigner, getAddress, resolveProperties, sha256, Transaction } from 'ethers';
 import type { JsonRpcProvider, Provider, TransactionLike, TransactionRequest } from 'ethers';
 import type { WalletSettings } from '../../../shared/api/wallet';
 import { DatanetRegistryClient } from '../../../shared/datanet-registry-client';
@@ -69,7 +69,9 @@ export class WalletTxSigner extends AbstractSigner<Provider> {
     // Taken before any await: a transaction nobody described cannot ride on an earlier consent.
     this.intent = null;
     if (!intent) throw new AppError('internal', 'A registry transaction was about to be signed without a described intent.');
-    const resolved = (await resolveProperties(tx)) as TransactionLike<string>;
+    // ethers hands sendTransaction's signature a Transaction, whose fields are getters that
+    // resolveProperties cannot see: read them directly, or every cap would compare against 0.
+    const resolved = tx instanceof Transaction ? tx : ((await resolveProperties(tx)) as TransactionLike<string>);
     const gasLimit = BigInt(resolved.gasLimit ?? 0n);
     const maxFeePerGas = BigInt(resolved.maxFeePerGas ?? resolved.gasPrice ?? 0n);
     if (this.caps.maxFeePerGasWei !== null && maxFeePerGas > this.caps.maxFeePerGasWei) {

@@ -25,7 +25,7 @@ export const PREVIEW_ROWS = 200;
 /** The limits extraction itself checks; time and memory are the worker's (extract-client.ts). */
 export type ContentLimits = Pick<
   ExtractionLimits,
-  'maxInputBytes' | 'maxPdfPages' | 'maxExpandedBytes' | 'maxCompressionRatio' | 'maxZipEntries' | 'maxTextChars'
+  'maxInputBytes' | 'maxPdfPages' | 'maxExpandedBytes' | 'maxCompressionRatio' | 'maxZipEntries' | 'maxTextChars' | 'maxJsonDocumentBytes'
 >;
 
 export type ExtractOptions = { maxRows?: number; limits?: ContentLimits };
@@ -75,6 +75,13 @@ export async function extractContent(bytes: Uint8Array, type: FileType, options:
     case 'jsonl':
       return extractJsonl(decodeText(bytes).text, maxRows);
     case 'json': {
+      if (bytes.length > limits.maxJsonDocumentBytes) {
+        throw new AppError(
+          'file_too_large',
+          `The JSON document is ${formatBytes(bytes.length)}; Datanet Desk reads JSON documents up to ${formatBytes(limits.maxJsonDocumentBytes)}. Save larger tables as JSON Lines (.jsonl), one record per line.`,
+          { size: bytes.length, limit: limits.maxJsonDocumentBytes },
+        );
+      }
       const decoded = decodeText(bytes);
       const content = extractJson(decoded.text, decoded.encoding, maxRows);
       if (content.kind === 'text') checkTextLength(content.text.length, limits);

@@ -379,4 +379,19 @@ describe('extractContent limits', () => {
     expect((await rejection(extractContent(utf8('eleven char'), 'txt', { limits: short }))).code).toBe('text_too_long');
     expect((await rejection(extractContent(new Uint8Array(pdfWithPages(4)), 'pdf', { limits: short }))).code).toBe('text_too_long');
   });
+
+  it('refuses a JSON document past its own size limit before parsing it, and reads the same records as JSON Lines', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: i, note: `record ${i}` }));
+    const json = utf8(JSON.stringify(records));
+    const limits = { ...EXTRACTION_LIMITS, maxJsonDocumentBytes: json.length - 1 };
+    const refused = await rejection(extractContent(json, 'json', { limits }));
+    expect(refused.code).toBe('file_too_large');
+    expect(refused.message).toMatch(/JSON Lines/);
+    const lines = utf8(records.map((r) => JSON.stringify(r)).join('\n'));
+    expect(await extractContent(lines, 'jsonl', { limits })).toMatchObject({ kind: 'table', rowCount: 50 });
+    expect(await extractContent(json, 'json', { limits: { ...limits, maxJsonDocumentBytes: json.length } })).toMatchObject({
+      kind: 'table',
+      rowCount: 50,
+    });
+  });
 });
