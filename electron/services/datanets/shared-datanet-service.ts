@@ -19,7 +19,7 @@ import { fetchVerifiedPolicy } from '../network/policy-document';
 import type { WalletService } from '../wallet/wallet-service';
 import type { DatanetService } from './datanet-service';
 import { assertFunded, putPolicyDocument, registryAddressOf, registryReader, registryWriter, withFundsCode } from './registry-access';
-import type { RegistryConsent, RegistryReader, RegistryWriterDeps } from './registry-access';
+import type { RegistryConsent, RegistryReader } from './registry-access';
 
 /** A local Datanet's link to the registry (table shared_datanets, migration 0011). */
 export type SharedLink = {
