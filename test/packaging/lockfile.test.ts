@@ -39,7 +39,18 @@ function dryRunCi(lock: string, os: string, cpu: string): { ok: boolean; output:
   try {
     const output = execFileSync(
       npm,
-      ['ci', '--dry-run', '--ignore-scripts', '--offline', '--no-audit', '--no-fund', `--os=${os}`, `--cpu=${cpu}`, '--cache', join(dir, '.cache')],
+      [
+        'ci',
+        '--dry-run',
+        '--ignore-scripts',
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        `--os=${os}`,
+        `--cpu=${cpu}`,
+        '--cache',
+        join(dir, '.cache'),
+      ],
       { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return { ok: true, output };

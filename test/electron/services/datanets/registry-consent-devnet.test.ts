@@ -112,11 +112,15 @@ describe('consent for registry transactions (devnet)', () => {
     bob.prompt.isConfirming = true;
     expect((await refusal(bob.api('datanets.join', { onchainId: onchainId as string }))).code).toBe('approval_required');
     expect(bob.prompt.asked.at(-1)).toMatchObject({ action: 'request-join', onchainId, datanetName: 'Gated notes' });
-    expect(await alice.api('datanets.requests', { datanetId: gatedId })).toEqual([{ address: bob.address, blockNumber: expect.any(Number) }]);
+    expect(await alice.api('datanets.requests', { datanetId: gatedId })).toEqual([
+      { address: bob.address, blockNumber: expect.any(Number) },
+    ]);
 
     alice.prompt.isConfirming = false;
     const nonce = await nonceOf(alice.address);
-    expect((await refusal(alice.api('datanets.approveMember', { datanetId: gatedId, address: bob.address }))).code).toBe('consent_required');
+    expect((await refusal(alice.api('datanets.approveMember', { datanetId: gatedId, address: bob.address }))).code).toBe(
+      'consent_required',
+    );
     expect(alice.prompt.asked.at(-1)).toMatchObject({ action: 'approve-member', account: bob.address, onchainId });
     expect(await nonceOf(alice.address)).toBe(nonce);
     expect((await alice.api('datanets.requests', { datanetId: gatedId })).map((r) => r.address)).toEqual([bob.address]);
@@ -149,7 +153,12 @@ describe('consent for registry transactions (devnet)', () => {
     const nonce = await nonceOf(bob.address);
     const declined = await refusal(bob.api('governance.vote', { proposalId: proposed.proposalId, choice: 'yes' }));
     expect(declined.code).toBe('consent_required');
-    expect(bob.prompt.asked.at(-1)).toMatchObject({ action: 'vote', proposalId: proposed.proposalId, choice: 'yes', datanetName: 'Gated notes' });
+    expect(bob.prompt.asked.at(-1)).toMatchObject({
+      action: 'vote',
+      proposalId: proposed.proposalId,
+      choice: 'yes',
+      datanetName: 'Gated notes',
+    });
     expect(await nonceOf(bob.address)).toBe(nonce);
     const listed = (await bob.api('governance.list', { datanetId: bobId })).find((p) => p.proposalId === proposed.proposalId);
     expect(listed).toMatchObject({ yes: 0, no: 0, hasVoted: false });
