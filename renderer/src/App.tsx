@@ -7,6 +7,7 @@ import { EmptyState } from './components/EmptyState';
 import { ErrorNote, toAppError } from './components/ErrorNote';
 import { CreateDatanetDialog } from './features/datanets/CreateDatanetDialog';
 import { DatanetView } from './features/datanets/DatanetView';
+import { NetworkDatanetsView } from './features/datanets/NetworkDatanetsView';
 import { ImportDatanetButton } from './features/datanets/ImportDatanetButton';
 import { SettingsView } from './features/settings/SettingsView';
 import { RewardsView, type RewardsTarget } from './features/rewards/RewardsView';
@@ -21,6 +22,7 @@ export function App() {
   const [isCreating, setIsCreating] = useState(false);
   const [isSettingsOpen, setIsSettingsOpen] = useState(false);
   const [isRewardsOpen, setIsRewardsOpen] = useState(false);
+  const [isNetworkOpen, setIsNetworkOpen] = useState(false);
   // A trail link's target; the nonce remounts the Datanet view so a second click on the same link lands again.
   const [focus, setFocus] = useState<(RewardsTarget & { nonce: number }) | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -60,6 +62,7 @@ export function App() {
               onClick={() => {
                 setIsSettingsOpen(false);
                 setIsRewardsOpen(false);
+                setIsNetworkOpen(false);
                 setFocus(null);
                 select(d.id);
               }}
@@ -88,10 +91,23 @@ export function App() {
             aria-current={isRewardsOpen && !isSettingsOpen ? 'page' : undefined}
             onClick={() => {
               setIsSettingsOpen(false);
+              setIsNetworkOpen(false);
               setIsRewardsOpen(true);
             }}
           >
             Rewards
+          </button>
+          <button
+            type="button"
+            className={`settings-link${isNetworkOpen && !isSettingsOpen ? ' active' : ''}`}
+            aria-current={isNetworkOpen && !isSettingsOpen ? 'page' : undefined}
+            onClick={() => {
+              setIsSettingsOpen(false);
+              setIsRewardsOpen(false);
+              setIsNetworkOpen(true);
+            }}
+          >
+            Network Datanets
           </button>
           <button type="button" className={`settings-link${isSettingsOpen ? ' active' : ''}`} onClick={() => setIsSettingsOpen(true)}>
             Settings
@@ -113,6 +129,14 @@ export function App() {
         <ErrorNote error={error} onDismiss={() => setError(null)} />
         {isSettingsOpen ? (
           <SettingsView />
+        ) : isNetworkOpen ? (
+          <NetworkDatanetsView
+            onOpen={(id) => {
+              setIsNetworkOpen(false);
+              void refresh();
+              select(id);
+            }}
+          />
         ) : isRewardsOpen ? (
           <RewardsView
             datanets={datanets ?? []}

@@ -15,8 +15,24 @@ function mbOf(bytes: number): string {
   return String(Math.round((bytes / MB) * 1000) / 1000);
 }
 
-/** Edits a Datanet's fields and policy; each saved policy change is a new version. */
-export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet; onSaved: () => void; onRemoved: () => void }) {
+/**
+ * Edits a Datanet's fields and policy; each saved policy change is a new version. With `onPropose`
+ * (a shared Datanet, whose policy only governance changes) it edits a copy of the current policy
+ * and hands it to `onPropose` instead of saving; the Datanet's own fields are not shown then.
+ */
+export function PolicyEditor({
+  datanet,
+  onSaved,
+  onRemoved,
+  onPropose,
+}: {
+  datanet: Datanet;
+  onSaved: () => void;
+  onRemoved: () => void;
+  /** Answers the refusal to show, or null when the proposal was made. */
+  onPropose?: (policy: Policy) => Promise<AppError | null>;
+}) {
+  const isProposing = onPropose !== undefined;
   const api = useApi();
   const [name, setName] = useState(datanet.name);
   const [domain, setDomain] = useState(datanet.domain);
@@ -34,6 +50,15 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
   const [dpDelta, setDpDelta] = useState(optional(dp.delta));
   const [datasetCap, setDatasetCap] = useState(optional(dp.totalEpsilonCap));
   const [datanetCap, setDatanetCap] = useState(optional(dp.datanetEpsilonCap));
+  const review = datanet.policy.review;
+  const [minAccepts, setMinAccepts] = useState(String(review.minAccepts));
+  const [maxRejects, setMaxRejects] = useState(String(review.maxRejects));
+  const [minRejects, setMinRejects] = useState(String(review.minRejects));
+  const gov = datanet.policy.governance;
+  const [join, setJoin] = useState(gov.join);
+  const [quorumPercent, setQuorumPercent] = useState(String(gov.quorumBps / 100));
+  const [thresholdPercent, setThresholdPercent] = useState(String(gov.thresholdBps / 100));
+  const [votingHours, setVotingHours] = useState(String(gov.votingPeriodSeconds / 3600));
   const [error, setError] = useState<AppError | null>(null);
   const [status, setStatus] = useState('');
 
@@ -58,7 +83,21 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
         totalEpsilonCap: orNull(datasetCap),
         datanetEpsilonCap: orNull(datanetCap),
       },
+      review: { minAccepts: Number(minAccepts), maxRejects: Number(maxRejects), minRejects: Number(minRejects) },
+      governance: {
+        ...datanet.policy.governance,
+        join,
+        quorumBps: Math.round(Number(quorumPercent) * 100),
+        thresholdBps: Math.round(Number(thresholdPercent) * 100),
+        votingPeriodSeconds: Math.round(Number(votingHours) * 3600),
+      },
     };
+    if (onPropose) {
+      const refusal = await onPropose(policy);
+      if (refusal) setError(refusal);
+      else setStatus('Proposed. Members can vote on it now.');
+      return;
+    }
     try {
       const saved = await api.call('datanets.update', { id: datanet.id, name, domain, description, policy });
       setStatus(`Saved. Policy version ${saved.policyVersion}.`);
@@ -88,8 +127,8 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
   };
 
   return (
-    <form className="form policy-form" onSubmit={(e) => void save(e)} aria-label="Policy">
-      <fieldset>
+    <form className="form policy-form" onSubmit={(e) => void save(e)} aria-label={isProposing ? 'Proposed policy' : 'Policy'}>
+      <fieldset hidden={isProposing}>
         <legend>Datanet</legend>
         <label>
           Name
@@ -172,6 +211,59 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
           <input type="number" min="0" step="any" value={datanetCap} onChange={(e) => setDatanetCap(e.target.value)} />
         </label>
       </fieldset>
+      <fieldset>
+        <legend>Review rooms</legend>
+        <label>
+          Accept votes an item needs
+          <input type="number" min="1" max="100" step="1" value={minAccepts} onChange={(e) => setMinAccepts(e.target.value)} required />
+        </label>
+        <label>
+          Reject votes an accepted item may have
+          <input type="number" min="0" max="100" step="1" value={maxRejects} onChange={(e) => setMaxRejects(e.target.value)} required />
+        </label>
+        <label>
+          Reject votes that reject an item
+          <input type="number" min="1" max="100" step="1" value={minRejects} onChange={(e) => setMinRejects(e.target.value)} required />
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Governance (once shared)</legend>
+        <label>
+          Joining
+          <select value={join} onChange={(e) => setJoin(e.target.value as typeof join)}>
+            <option value="open">open to anyone</option>
+            <option value="approval">needs a curator&rsquo;s approval</option>
+          </select>
+        </label>
+        <label>
+          Quorum (% of the electorate)
+          <input
+            type="number"
+            min="0"
+            max="100"
+            step="any"
+            value={quorumPercent}
+            onChange={(e) => setQuorumPercent(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Passes above (% of votes cast)
+          <input
+            type="number"
+            min="0"
+            max="99.99"
+            step="any"
+            value={thresholdPercent}
+            onChange={(e) => setThresholdPercent(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Voting period (hours)
+          <input type="number" min="0.017" step="any" value={votingHours} onChange={(e) => setVotingHours(e.target.value)} required />
+        </label>
+      </fieldset>
       <ErrorNote error={error} onDismiss={() => setError(null)} />
       {status && (
         <p role="status" className="muted">
@@ -179,14 +271,18 @@ export function PolicyEditor({ datanet, onSaved, onRemoved }: { datanet: Datanet
         </p>
       )}
       <div className="actions">
-        <button type="button" className="danger" onClick={() => void remove()}>
-          Delete Datanet
-        </button>
-        <button type="button" onClick={() => void exportJson()}>
-          Export JSON
-        </button>
+        {!isProposing && (
+          <>
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Delete Datanet
+            </button>
+            <button type="button" onClick={() => void exportJson()}>
+              Export JSON
+            </button>
+          </>
+        )}
         <button type="submit" className="primary">
-          Save
+          {isProposing ? 'Propose' : 'Save'}
         </button>
       </div>
     </form>

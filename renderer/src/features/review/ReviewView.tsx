@@ -13,7 +13,14 @@ import './review.css';
 type RoomsView = { rooms: Room[]; address: string | null };
 
 /** The Review tab: the Datanet's rooms on this machine, create one, join by invitation, open one. */
-export function ReviewView({ datanet }: { datanet: Datanet }) {
+export function ReviewView({
+  datanet,
+  onOpenGovernance,
+}: {
+  datanet: Datanet;
+  /** A shared Datanet: its rooms' rule changes through its governance, opened here. */
+  onOpenGovernance?: () => void;
+}) {
   const api = useApi();
   const [openId, setOpenId] = useState<string | null>(null);
   const [address, setAddress] = useState<string | null>(null);
@@ -48,7 +55,16 @@ export function ReviewView({ datanet }: { datanet: Datanet }) {
   };
 
   const open = rooms?.find((r) => r.id === openId) ?? null;
-  if (open) return <RoomView key={`${open.id}:${address ?? ''}`} room={open} address={address} onBack={() => setOpenId(null)} />;
+  if (open)
+    return (
+      <RoomView
+        key={`${open.id}:${address ?? ''}`}
+        room={open}
+        address={address}
+        onBack={() => setOpenId(null)}
+        sharedRule={onOpenGovernance ? { rule: datanet.policy.review, onOpenGovernance } : undefined}
+      />
+    );
 
   const showFresh = (fresh: RoomsView): void => {
     // Before a first successful read there is nothing to update: that read is retried instead.

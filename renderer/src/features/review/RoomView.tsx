@@ -337,8 +337,57 @@ function Governance({
   );
 }
 
+/**
+ * A shared Datanet's room: its rule is the Datanet policy's review section, and changing it is a
+ * Datanet governance proposal (one mechanism for every policy change), so the room offers none of its own.
+ */
+function SharedRule({
+  snapshot,
+  policyRule,
+  onOpenGovernance,
+}: {
+  snapshot: RoomSnapshot;
+  policyRule: { minAccepts: number; maxRejects: number; minRejects: number };
+  onOpenGovernance: () => void;
+}) {
+  const r = snapshot.rule;
+  const isSame = r.minAccepts === policyRule.minAccepts && r.maxRejects === policyRule.maxRejects && r.minRejects === policyRule.minRejects;
+  return (
+    <section className="governance" aria-label="Governance">
+      <h3>Decision rule</h3>
+      <p className="small" data-testid="room-rule">
+        At least {r.minAccepts} accept{r.minAccepts === 1 ? '' : 's'} with at most {r.maxRejects} reject{r.maxRejects === 1 ? '' : 's'};
+        rejected at {r.minRejects} rejects.
+      </p>
+      {!isSame && (
+        <p className="small">
+          The Datanet&rsquo;s current policy says {policyRule.minAccepts} / {policyRule.maxRejects} / {policyRule.minRejects}; this room
+          keeps the rule it was opened with, and rooms opened from now on use the current one.
+        </p>
+      )}
+      <p className="small">
+        This rule is the shared Datanet&rsquo;s review policy: members change it with a governance proposal.{' '}
+        <button type="button" className="link" onClick={onOpenGovernance}>
+          Open the Governance tab
+        </button>
+      </p>
+    </section>
+  );
+}
+
 /** One review room: presence, connection, item queue with filters, item view with votes and comments, α, governance. */
-export function RoomView({ room, address, onBack }: { room: Room; address: string | null; onBack: () => void }) {
+export function RoomView({
+  room,
+  address,
+  onBack,
+  sharedRule,
+}: {
+  room: Room;
+  address: string | null;
+  onBack: () => void;
+  /** For a room of a shared Datanet: the policy's review rule and the way to its governance. */
+  sharedRule?: { rule: { minAccepts: number; maxRejects: number; minRejects: number }; onOpenGovernance: () => void };
+}) {
   const { doc, snapshot, presence, connection, error, clearError, setViewing, setOffline, applyStored } = useRoom(room, address);
   const [filter, setFilter] = useState<QueueFilter>('all');
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
@@ -448,14 +497,18 @@ export function RoomView({ room, address, onBack }: { room: Room; address: strin
             ) : (
               <p className="muted">Choose an item in the queue to read and vote on it.</p>
             )}
-            <Governance
-              snapshot={snapshot}
-              address={address}
-              onSign={setSigning}
-              onPropose={(title, rule) =>
-                addProposal(doc, { id: newId(), title, rationale: '', rule, proposedBy: address, createdAt: now() })
-              }
-            />
+            {sharedRule ? (
+              <SharedRule snapshot={snapshot} policyRule={sharedRule.rule} onOpenGovernance={sharedRule.onOpenGovernance} />
+            ) : (
+              <Governance
+                snapshot={snapshot}
+                address={address}
+                onSign={setSigning}
+                onPropose={(title, rule) =>
+                  addProposal(doc, { id: newId(), title, rationale: '', rule, proposedBy: address, createdAt: now() })
+                }
+              />
+            )}
           </div>
         </div>
       )}

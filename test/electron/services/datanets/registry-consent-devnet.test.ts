@@ -102,7 +102,12 @@ describe('consent for registry transactions (devnet)', () => {
     expect([error.code, error.details?.capWei]).toEqual(['fee_cap_exceeded', '1000']);
     expect(alice.prompt.asked.length).toBe(asked);
     expect(await nonceOf(alice.address)).toBe(nonce);
-    await alice.api('wallet.updateSettings', { maxTotalWeiPerSubmission: null });
+    await alice.api('wallet.updateSettings', { maxTotalWeiPerSubmission: null, maxFeePerGasGwei: 0.000001 });
+    // The per-gas cap too (ethers hands the signer a Transaction whose fields a naive read sees as 0).
+    const perGas = await refusal(alice.api('datanets.publish', { id: draft.id }));
+    expect([perGas.code, perGas.details?.capWei]).toEqual(['fee_cap_exceeded', '1000']);
+    expect(await nonceOf(alice.address)).toBe(nonce);
+    await alice.api('wallet.updateSettings', { maxFeePerGasGwei: null });
   });
 
   it('a join request is listed for the curator; a declined approval changes nothing, a confirmed one admits the member', async () => {
