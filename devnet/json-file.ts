@@ -4,15 +4,15 @@ import type { z } from 'zod';
 import { AppError } from '../shared/errors';
 
 /**
- * Writes JSON so that a crash leaves either the old file or the new one, never half of one:
+ * Writes a file so that a crash leaves either the old file or the new one, never half of one:
  * write a sibling temp file, fsync it, rename it over the target (atomic on POSIX and NTFS).
  */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
@@ -23,6 +23,11 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** {@link writeFileAtomic} of `value` as indented JSON with a final newline. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Reads and validates a JSON file; undefined when it does not exist. */

@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from 'ethers';
 import { checkPolicyDocument } from '../../shared/datanet-registry-policy';
 import { AppError } from '../../shared/errors';
+import { writeFileAtomic } from '../json-file';
 
 /** An answer sent as these exact bytes rather than as JSON of a value. */
 export class RawBody {
@@ -26,22 +27,8 @@ export class PolicyStore {
     const path = this.pathOf(hash);
     const existing = await readFile(path).catch(() => undefined);
     if (existing && sha256(existing) === hash) return { sha256: hash, bytes: bytes.length, isNew: false };
-    await mkdir(this.dir, { recursive: true });
     // Write then rename: a crash leaves no half document under a hash it does not match.
-    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writeFileAtomic(path, bytes);
     return { sha256: hash, bytes: bytes.length, isNew: true };
   }
 

@@ -5,7 +5,7 @@ import type { ReviewedDetection } from '../../../shared/pii/report';
 import { buildReport } from '../../../shared/pii/report';
 import type { TableReport } from '../../../shared/pii/tables';
 import { MAX_REPORTED_GROUPS, typeFromHeader } from '../../../shared/pii/tables';
-import { reportHash, type VersionService } from '../library/version-service';
+import { reportHash, type VersionContent, type VersionService } from '../library/version-service';
 import { decisionOf } from './detections';
 import type { ItemInfo, ReviewContext, ReviewRow } from './review-context';
 import type { SecretStore } from './secret-store';
@@ -68,18 +68,7 @@ export class AnonymiseExport {
       minConfidence: done.minConfidence,
       createdAt: new Date().toISOString(),
     });
-    const version = await this.versions.create({
-      itemId: item.id,
-      kind: 'anonymised',
-      content: { kind: 'text', text: done.result.text },
-      report,
-      parentVersionId: null,
-      reuseIfUnchanged: true,
-    });
-    this.ctx.touch(item.id);
-    // An unchanged re-export returns the stored version, whose report carries its own createdAt.
-    const stored = (version.report ?? report) as typeof report;
-    return { itemId: item.id, versionId: version.id, report: stored, reportHash: version.reportHash ?? reportHash(stored) };
+    return this.storeVersion(item, { kind: 'text', text: done.result.text }, report);
   }
 
   /** A table's anonymised version after its column policies; refused while k-anonymity is not met. */
@@ -138,17 +127,26 @@ export class AnonymiseExport {
         .map((p) => ({ column: p.column, reason: 'kept by the reviewer although detections were found' })),
       detectors: review?.detectors && Object.keys(review.detectors).length > 0 ? review.detectors : { ...DETECTOR_VERSIONS },
     };
+    return this.storeVersion(item, { kind: 'table', columns: reply.columns, rows: reply.rows }, report);
+  }
+
+  /** Stores the anonymised version made from the original (or finds it unchanged) with its report. */
+  private async storeVersion<R extends MethodOutput<'anonymise.export'>['report']>(
+    item: ItemInfo,
+    content: VersionContent,
+    report: R,
+  ): Promise<MethodOutput<'anonymise.export'>> {
     const version = await this.versions.create({
       itemId: item.id,
       kind: 'anonymised',
-      content: { kind: 'table', columns: reply.columns, rows: reply.rows },
+      content,
       report,
       parentVersionId: null,
       reuseIfUnchanged: true,
     });
     this.ctx.touch(item.id);
     // An unchanged re-export returns the stored version, whose report carries its own createdAt.
-    const stored = (version.report ?? report) as typeof report;
+    const stored = (version.report ?? report) as R;
     return { itemId: item.id, versionId: version.id, report: stored, reportHash: version.reportHash ?? reportHash(stored) };
   }
 }
