@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { NetworkProfile } from '../../shared/network-profile';
@@ -54,25 +53,7 @@ export async function startBuiltDevnet(
   };
 }
 
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A base port with the two after it free (chain, validator, signaling): a devnet stopped and
- * started again on it keeps the addresses in the app's network profile.
- */
-export async function freeDevnetPort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await isFree(base)) && (await isFree(base + 1)) && (await isFree(base + 2))) return base;
-  }
-  throw new Error('no three free loopback ports in a row');
-}
+export { freeDevnetPort } from '../helpers/devnet-port';
 
 /** Contribution attestations an address made on the devnet, read straight from the chain. */
 export async function countContributions(

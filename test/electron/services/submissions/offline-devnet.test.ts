@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevnet } from '../../../../devnet/devnet';
 import type { Devnet } from '../../../../devnet/devnet';
 import { syntheticNote } from '../../../devnet/corpus';
 import { provider } from '../../../devnet/devnet-client';
+import { freeDevnetPort } from '../../../helpers/devnet-port';
 import { makeTempDir } from '../../../helpers/temp-dir';
 import { onchainContributions } from './devnet-helpers';
 import { createDatanet, importAnonymised, openServices } from './helpers';
@@ -20,23 +20,6 @@ afterAll(async () => {
   appDir.remove();
 });
 
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port with the two after it free too: the devnet comes back on the same addresses. */
-async function freeBasePort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    if ((await isFree(base)) && (await isFree(base + 1)) && (await isFree(base + 2))) return base;
-  }
-  throw new Error('no three free ports in a row');
-}
-
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -47,7 +30,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 describe('offline', () => {
   it('queues a submission while the network is down and sends it, on its own, when it is back', async () => {
-    const port = await freeBasePort();
+    const port = await freeDevnetPort();
     devnet = await startDevnet({ dataDir: chainDir.dir, port });
     const profile = devnet.profile;
     // The app runs its queue on its own timers here, as the desktop app does.
